@@ -1,0 +1,90 @@
+"""Problems are data: every failure a user can cause becomes a ``Problem``.
+
+Modelled on jsonschema's errors: a problem knows *where* it is (file, line,
+JSON path or template line) and *what* to do about it, so the command line can
+print them all at once and tests can compare them exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Place:
+    """One location a problem touches."""
+
+    file: str
+    """Path as the user typed it (or as found under ``decisions/``)."""
+    line: int | None = None
+    """1-based line number, when known."""
+    column: int | None = None
+    """1-based column, when known."""
+    json_path: str | None = None
+    """JSONPath-style location such as ``$.contracts.vru.variation``."""
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        if self.json_path:
+            text += f": {self.json_path}"
+        return text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A plain-English finding about a source, a template or the build."""
+
+    message: str
+    """One sentence saying what is wrong, in the user's terms."""
+    places: tuple[Place, ...] = ()
+    """Every place the problem touches; the first is the main one."""
+    hint: str | None = None
+    """How to fix it, when there is something useful to say."""
+    rule: str = "source"
+    """Stable rule id, e.g. ``schema``, ``json``, ``sum``, ``template``."""
+    severity: str = "error"
+    """``error`` fails the build; ``warning`` fails it only with ``--strict``."""
+    details: dict = field(default_factory=dict, compare=False)
+    """Machine-readable extras (expected, stated, difference...)."""
+
+    def render(self) -> str:
+        """Format the problem for a terminal: location first, then message."""
+        where = str(self.places[0]) if self.places else "build"
+        lines = [f"{where}: {self.severity} [{self.rule}]: {self.message}"]
+        for extra in self.places[1:]:
+            lines.append(f"  see also {extra}")
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+
+class ProblemsFound(Exception):
+    """Raised by a pipeline step that collected problems it cannot get past."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def json_path(parts) -> str:
+    """Turn path parts (keys and indexes) into ``$.a.b[0]`` form."""
+    text = "$"
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.isidentifier():
+            text += f".{part}"
+        else:
+            text += "[" + repr(part).replace("'", '"') + "]"
+    return text
+
+
+def pointer(parts) -> str:
+    """Turn path parts into an RFC 6901 JSON pointer."""
+    return "".join(
+        "/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts
+    )

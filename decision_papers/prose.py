@@ -1,0 +1,188 @@
+"""Step 4: turn source text into safe Markdown for the templates.
+
+Prose is *data*.  It is never run through Jinja, and every character that
+Markdown could read as structure is backslash-escaped, so a paragraph that
+starts with ``1.`` or ``#`` stays a paragraph.  Only three things are
+interpreted:
+
+- ``**bold**`` and ``*italic*`` (or ``_italic_``);
+- lines starting ``- `` are bullets (two more spaces of indent nest them), and
+  a blank line starts an unnumbered follow-on paragraph;
+- ``{figure.id}`` or ``{figure.id:format}`` prints a figure.
+
+``view()`` builds the object the templates see: prose as Markdown strings,
+plain text escaped, figures as ``Figure`` objects that print GOV.UK style.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .figures import FORMATS, Figures
+from .problems import Problem
+from .source import Source
+from .validate import _suggest
+from .walk import FIGURE_KINDS, PROSE_KINDS, leaves
+
+REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?::([a-z_]*))?\}")
+"""``{contracts.vru.variation}`` or ``{approval.date:month}``."""
+
+_PUNCT = set("!\"#$%&'()+,-./:;<=>?@[\\]^`{|}~")
+_BULLET = re.compile(r"^( *)- (.*)$")
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class Reference:
+    """Where prose used a figure; ``checks`` and the figures file use these."""
+
+    figure: str
+    """Figure id."""
+    style: str
+    """Format asked for ('' for the default)."""
+    path: tuple
+    """Path parts of the prose field."""
+
+
+def escape(text: str) -> str:
+    """Escape Markdown structure in plain text (emphasis markers too)."""
+    return "".join("\\" + c if c in _PUNCT or c in "*_" else c for c in text)
+
+
+def _clean(line: str) -> str:
+    return re.sub(r"\s+", " ", line).strip()
+
+
+def blocks(text: str) -> list[tuple[str, object]]:
+    """Split prose into ``("para", text)`` and ``("bullets", [(level, text)])``."""
+    result: list[tuple[str, object]] = []
+    para: list[str] = []
+    bullets: list[list] = []
+
+    def flush():
+        if para:
+            result.append(("para", _clean(" ".join(para))))
+            para.clear()
+        if bullets:
+            result.append(("bullets", [(lvl, _clean(t)) for lvl, t in bullets]))
+            bullets.clear()
+
+    for line in text.replace("\r\n", "\n").split("\n"):
+        match = _BULLET.match(line)
+        if not line.strip():
+            flush()
+        elif match:
+            if para:
+                result.append(("para", _clean(" ".join(para))))
+                para.clear()
+            level = min(len(match.group(1)) // 2, 2)
+            if not bullets:
+                level = 0
+            else:
+                level = min(level, bullets[-1][0] + 1)
+            bullets.append([level, match.group(2)])
+        elif bullets:
+            bullets[-1][1] += " " + line
+        else:
+            para.append(line)
+    flush()
+    return result
+
+
+class Resolver:
+    """Resolves ``{figure}`` references for one source and records problems."""
+
+    def __init__(self, source: Source, figures: Figures):
+        self.source, self.figures = source, figures
+        self.problems: list[Problem] = []
+        self.references: list[Reference] = []
+
+    def inline(self, text: str, path: tuple) -> str:
+        """One line of prose → escaped Markdown with figures printed."""
+        out, last = [], 0
+        for match in REFERENCE.finditer(text):
+            out.append(_escape_mid(text[last:match.start()]))
+            out.append(escape(self._figure_text(match, path)))
+            last = match.end()
+        out.append(_escape_mid(text[last:]))
+        # a leading "* " or "_ " would start a bullet list or a rule
+        return re.sub(r"^([*_]+)(?=\s|$)",
+                      lambda m: "".join("\\" + c for c in m.group(1)), "".join(out))
+
+    def _figure_text(self, match, path) -> str:
+        fid, style = match.group(1), match.group(2) or ""
+        figure = self.figures.get(fid)
+        if figure is None:
+            hint = _suggest(fid, self.figures) or "see out/<id>.figures.json for the names of figures."
+            self._problem(f'"{{{fid}}}" does not name a figure.', path, hint)
+            return match.group(0)
+        if style not in FORMATS[figure.kind]:
+            allowed = ", ".join(f"{{{fid}:{s}}}" if s else f"{{{fid}}}" for s in FORMATS[figure.kind])
+            self._problem(f'"{match.group(0)}" asks for a format "{style}" that a '
+                          f"{figure.kind} figure does not have.", path, f"use {allowed}.")
+            return match.group(0)
+        self.references.append(Reference(fid, style, path))
+        return figure.text(style)
+
+    def block(self, text: str, path: tuple) -> str:
+        """A prose field → Markdown paragraphs and bullet lists."""
+        parts = []
+        for kind, content in blocks(text):
+            if kind == "para":
+                parts.append(self.inline(content, path))
+            else:
+                parts.append("\n".join("  " * lvl + "- " + self.inline(t, path)
+                                       for lvl, t in content))
+        return "\n\n".join(parts)
+
+    def _problem(self, message, path, hint=None):
+        self.problems.append(Problem(message, (self.source.place(path),), hint,
+                                     rule="reference"))
+
+
+def _escape_mid(text: str) -> str:
+    return "".join("\\" + c if c in _PUNCT else c for c in text)
+
+
+def control_characters(source: Source) -> list[Problem]:
+    """Characters XML cannot hold would corrupt the DOCX: refuse them."""
+    problems = []
+    for parts, kind, value in leaves(source.data):
+        if isinstance(value, str) and _XML_BAD.search(value):
+            bad = _XML_BAD.search(value).group(0)
+            name = unicodedata.name(bad, f"U+{ord(bad):04X}")
+            problems.append(Problem(
+                f"the text holds an invisible control character ({name}) that "
+                "a Word document cannot contain.", (source.place(parts),),
+                "delete it; it usually comes from pasting out of another program.",
+                rule="text"))
+    return problems
+
+
+def view(source: Source, figures: Figures) -> tuple[dict, Resolver]:
+    """The data the templates see, with every string made safe Markdown."""
+    resolver = Resolver(source, figures)
+    replaced = {}
+    for parts, kind, value in leaves(source.data):
+        if kind == "prose":
+            replaced[parts] = resolver.block(value, parts)
+        elif kind == "inline":
+            replaced[parts] = resolver.inline(_clean(value), parts)
+        elif kind in FIGURE_KINDS:
+            fid = ".".join(str(p) for p in parts)
+            replaced[parts] = figures.get(fid, figures.get(fid.removesuffix(".stated")))
+    return _rebuild(source.data, (), replaced), resolver
+
+
+def _rebuild(value, parts, replaced):
+    if parts in replaced:
+        return replaced[parts]
+    if isinstance(value, dict):
+        return {k: _rebuild(v, parts + (k,), replaced) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebuild(v, parts + (i,), replaced) for i, v in enumerate(value)]
+    if isinstance(value, str):
+        return escape(value)
+    return value
