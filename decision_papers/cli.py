@@ -13,7 +13,9 @@ from pathlib import Path
 
 from . import __version__
 from .pipeline import ROOT, UsageError, build, default_sources
+from .rules import RULES_DIR
 from .source import display_path
+from .templates import TEMPLATES_DIR
 
 DESCRIPTION = """\
 Build decision papers from JSON sources.
@@ -42,6 +44,10 @@ def parser() -> argparse.ArgumentParser:
                    help="decision files to build (default: every decisions/*.json)")
     p.add_argument("--out", type=Path, default=None, metavar="OUT",
                    help="folder to write into (default: out/ beside build.py)")
+    p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, metavar="DIR",
+                   help="folder of form templates (default: templates/)")
+    p.add_argument("--rules", type=Path, default=RULES_DIR, metavar="DIR",
+                   help="folder of organisation rules files (default: rules/)")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings as errors")
     p.add_argument("--quiet", "-q", action="store_true",
@@ -65,7 +71,7 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         return 2
     out_dir = args.out or ROOT / "out"
     try:
-        papers = build(sources, out_dir, strict=args.strict)
+        papers = build(sources, out_dir, args.strict, args.templates, args.rules)
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)
         return 2

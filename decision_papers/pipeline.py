@@ -140,9 +140,10 @@ def default_sources(root: Path = ROOT) -> list[Path]:
     return sorted((root / "decisions").glob("*.json"))
 
 
-def build(paths: list[Path], out_dir: Path, strict: bool = False) -> list[Paper]:
+def build(paths: list[Path], out_dir: Path, strict: bool = False,
+          templates_dir: Path = templates.TEMPLATES_DIR, rules_dir: Path = RULES_DIR) -> list[Paper]:
     """Build every source; write outputs of the papers that succeeded."""
-    papers = [build_one(p, strict) for p in sorted(paths, key=str)]
+    papers = [build_one(p, strict, templates_dir, rules_dir) for p in sorted(paths, key=str)]
     _duplicate_ids(papers)
     for paper in papers:
         if not paper.failed:
