@@ -8,6 +8,7 @@ errors.  Streams are passed in so tests can compare output exactly.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -62,8 +63,9 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     stderr = stderr or sys.stderr
     arg_parser = parser()
     try:
-        args = arg_parser.parse_args(argv)
-    except SystemExit as exc:  # argparse has already printed usage
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = arg_parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has already printed usage or help
         return 0 if exc.code == 0 else 2
     sources = args.sources or default_sources()
     if not sources:

@@ -86,8 +86,15 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     data = source.data
     paper.id = data["id"]
     thresholds, problems = load_thresholds(data["organisation"]["rules"],
-                                           decision_date(data), rules_dir)
+                                           decision_date(data), rules_dir,
+                                           source.place(("organisation", "rules")))
     paper.problems += problems
+    form = data["form"]["template"]
+    if form not in templates.forms(templates_dir):
+        known = ", ".join(templates.forms(templates_dir)) or "none"
+        paper.problems.append(Problem(
+            f'there is no form "{form}" (no folder templates/{form}/ with a {templates.LAYOUT}).',
+            (source.place(("form", "template")),), f"use one of: {known}.", rule="template"))
     figures = collect(data, thresholds)
     view, resolver = prose.view(source, figures)
     paper.problems += resolver.problems

@@ -35,8 +35,13 @@ class Threshold:
     """Where the value comes from (regulation, scheme paragraph)."""
 
 
-def load_thresholds(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR):
-    """Return ``({id: Threshold}, problems)`` for the rules in force on ``as_of``."""
+def load_thresholds(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
+                    named_at: Place | None = None):
+    """Return ``({id: Threshold}, problems)`` for the rules in force on ``as_of``.
+
+    ``named_at`` is where the source names the rules file, for the message
+    when there is no such file.
+    """
     path = rules_dir / f"{name}.json"
     display = f"rules/{name}.json"
     try:
@@ -44,7 +49,7 @@ def load_thresholds(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR):
     except FileNotFoundError:
         known = sorted(p.stem for p in rules_dir.glob("*.json"))
         return {}, [Problem(f'there is no rules file "{display}".',
-                            (Place(display),),
+                            (named_at or Place(display),),
                             f"use one of: {', '.join(known)}." if known else None,
                             rule="rules")]
     except (OSError, ValueError) as exc:

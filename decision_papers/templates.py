@@ -32,16 +32,16 @@ def environment(form: str, templates_dir: Path = TEMPLATES_DIR) -> jinja2.Enviro
     )
 
 
+def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
+    """Names of the forms that have a layout template, sorted."""
+    if not templates_dir.is_dir():
+        return []
+    return sorted(p.name for p in templates_dir.iterdir() if (p / LAYOUT).is_file())
+
+
 def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR) -> str:
     """Render the layout to Markdown, or raise ``TemplateProblem``."""
     folder = templates_dir / form
-    if not (folder / LAYOUT).is_file():
-        known = sorted(p.name for p in templates_dir.iterdir() if (p / LAYOUT).is_file()) \
-            if templates_dir.is_dir() else []
-        raise TemplateProblem(Problem(
-            f'there is no form "{form}" (no file templates/{form}/{LAYOUT}).',
-            (Place(f"templates/{form}/{LAYOUT}"),),
-            f"use one of: {', '.join(known)}." if known else None, rule="template"))
     env = environment(form, templates_dir)
     try:
         return env.get_template(LAYOUT).render(**context)

@@ -16,7 +16,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from .problems import Problem
+from .problems import Problem, json_path
 from .source import Source
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "decision.schema.json"
@@ -81,9 +81,15 @@ def _suggest(word: str, options) -> str | None:
 
 def validate(source: Source) -> list[Problem]:
     """Return every schema problem in ``source``, in file order."""
-    problems = []
+    problems: list[Problem] = []
     for error in _validator().iter_errors(source.data):
-        problems.extend(_explain(source, error))
+        for problem in _explain(source, error):
+            if problem not in problems:  # if/then can report the same thing twice
+                problems.append(problem)
+    # a misspelt key is reported once, as unknown with a suggestion, not also as missing
+    suggested = {(p.details.get("parent"), p.details.get("suggest")) for p in problems}
+    problems = [p for p in problems
+                if (p.places[0].json_path, p.details.get("missing")) not in suggested]
     problems.sort(key=lambda p: (p.places[0].line or 0, p.places[0].column or 0, p.message))
     return problems
 
@@ -101,18 +107,21 @@ def _explain(source: Source, error) -> list[Problem]:
     hint = None
     if v == "required":
         missing = [k for k in value if k not in inst]
-        return [_problem(source, path,
-                         f'the required field "{k}" is missing.',
-                         f'add "{k}" to this object.') for k in missing]
+        return [_problem(source, path, f'the required field "{k}" is missing.',
+                         f'add "{k}" to this object.', missing=k) for k in missing]
     if v == "additionalProperties":
         allowed = error.schema.get("properties", {})
         out = []
         for key in inst:
             if key not in allowed:
-                out.append(_problem(source, path + [key],
-                                    f'"{key}" is not a field this object can have.',
-                                    _suggest(key, allowed) or
-                                    "check the spelling, or remove it."))
+                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+                problem = _problem(source, path + [key],
+                                   f'"{key}" is not a field this object can have.',
+                                   f'did you mean "{close[0]}"?' if close else
+                                   "check the spelling, or remove it.")
+                problem.details.update(suggest=close[0] if close else None,
+                                       parent=json_path(path))
+                out.append(problem)
         return out
     if v == "type":
         wanted = _KIND_WORDS.get(kind) or _TYPE_WORDS.get(value, str(value))
@@ -134,6 +143,7 @@ def _explain(source: Source, error) -> list[Problem]:
         message = f'"{inst}" cannot be used as a name here: use lower-case letters, digits and underscores.'
     elif v == "minimum":
         message = f"{_describe(inst)} is negative; it must be {value} or more."
+        hint = "write the amount without a minus sign; say in the text if it is a reduction."
     elif v == "multipleOf":
         message = f"{_describe(inst)} has fractions of a penny."
         hint = "round money to whole pence (two decimal places at most)."
@@ -148,5 +158,5 @@ def _explain(source: Source, error) -> list[Problem]:
     return [_problem(source, path, message, hint)]
 
 
-def _problem(source: Source, path, message: str, hint: str | None) -> Problem:
-    return Problem(message, (source.place(path),), hint, rule="schema")
+def _problem(source: Source, path, message: str, hint: str | None, **details) -> Problem:
+    return Problem(message, (source.place(path),), hint, rule="schema", details=details)

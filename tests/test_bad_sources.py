@@ -1,0 +1,93 @@
+"""Bad sources get every error, located and explained; nothing is written.
+
+Each case in ``cases/errors/*.case`` is a text replacement applied to
+``fixtures/minimal.json`` and the exact error output expected::
+
+    # one line saying what the case checks
+    --- replace
+    <text in minimal.json>
+    --- with
+    <replacement>
+    --- expect
+    <exact stderr>
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from support import EXAMPLE, MINIMAL, run
+
+CASES = sorted((Path(__file__).parent / "cases" / "errors").glob("*.case"))
+
+
+def read_case(path: Path) -> dict[str, str]:
+    """Split a case file into its ``replace``, ``with`` and ``expect`` sections."""
+    sections, name = {}, None
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("--- "):
+            name = line[4:].strip()
+            sections[name] = ""
+        elif name is not None:
+            sections[name] += line
+    return {k: v.removesuffix("\n") for k, v in sections.items()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_error_case(case, tmp_path, monkeypatch):
+    spec = read_case(case)
+    original = MINIMAL.read_text(encoding="utf-8")
+    assert original.count(spec["replace"]) == 1, "the case's text must occur once"
+    monkeypatch.chdir(tmp_path)
+    Path("minimal.json").write_text(original.replace(spec["replace"], spec["with"]),
+                                    encoding="utf-8")
+    result = run("minimal.json", "--out", "out")
+    assert result.err == spec["expect"] + "\n"
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert not Path("out").exists()
+
+
+def test_other_papers_still_build_and_old_outputs_survive(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    good = Path("good.json")
+    good.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    bad = Path("minimal.json")
+    bad.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run(good, bad, "--out", "out").code == 0
+    before = {p.name: p.read_bytes() for p in Path("out").iterdir()}
+
+    bad.write_text(MINIMAL.read_text(encoding="utf-8").replace('"id": "minimal"', '"id": 7'),
+                   encoding="utf-8")
+    result = run(good, bad, "--out", "out")
+
+    assert result.code == 1
+    assert result.out == "built good.json -> out: pcd-1717.docx, pcd-1717.figures.json, pcd-1717.md\n"
+    assert "minimal.json: not built (1 error); nothing was written for it." in result.err
+    after = {p.name: p.read_bytes() for p in Path("out").iterdir()}
+    assert after == before  # the bad paper's old outputs are untouched
+    assert not [p for p in os.listdir("out") if p.endswith(".tmp")]
+
+
+def test_directory_and_missing_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("folder").mkdir()
+    result = run("folder", "missing.json", "--out", "out")
+    assert result.code == 1
+    assert result.err == (
+        "folder: error [json]: this is a folder, not a decision file.\n"
+        "  hint: give the path of a .json file inside it.\n"
+        "folder: not built (1 error); nothing was written for it.\n"
+        "missing.json: error [json]: no such file.\n"
+        "  hint: check the spelling of the path.\n"
+        "missing.json: not built (1 error); nothing was written for it.\n"
+    )
+
+
+def test_usage_error_exits_2():
+    result = run("--no-such-option")
+    assert result.code == 2
+    assert "unrecognized arguments: --no-such-option" in result.err
