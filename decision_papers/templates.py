@@ -74,10 +74,10 @@ def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR) -> str
 
 def _template_frame(exc: BaseException, folder: Path):
     """The innermost template file and line in an exception's traceback."""
-    found = None
+    found, folder = None, folder.resolve()
     for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename)
-        if path.suffix == ".j2" and folder in path.resolve().parents:
+        path = Path(frame.filename).resolve()
+        if path.suffix == ".j2" and folder in path.parents:
             found = (f"templates/{folder.name}/{path.relative_to(folder).as_posix()}",
                      frame.lineno)
     return found

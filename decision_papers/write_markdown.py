@@ -15,7 +15,7 @@ import re
 
 from .model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table
 
-_INLINE_SPECIAL = re.compile(r"([\\*_`\[\]<>])")
+_INLINE_SPECIAL = re.compile(r"([\\*_`\[\]<>]|&(?=#?\w+;))")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])(?=\s|$)")
 
 

@@ -1,0 +1,77 @@
+"""Template problems name the template file and line; nothing is written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from support import MINIMAL, ROOT, run
+
+FORM = "pcd-april-2023"
+
+
+@pytest.fixture
+def form(tmp_path, monkeypatch):
+    """A private copy of the templates, and a working folder with the minimal source."""
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copy(MINIMAL, tmp_path / "minimal.json")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "templates" / FORM
+
+
+def build():
+    return run("minimal.json", "--out", "out", "--templates", "templates")
+
+
+def test_undefined_variable_names_template_and_line(form):
+    path = form / "approval.md.j2"
+    path.write_text(path.read_text(encoding="utf-8").replace("{{ approval.name }}", "{{ approval.nam }}"),
+                    encoding="utf-8")
+    result = build()
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"templates/{FORM}/approval.md.j2:7: error [template]: template uses something the "
+        "source does not provide: 'dict object' has no attribute 'nam'.")
+    assert not Path("out").exists()
+
+
+def test_syntax_error_names_template_and_line(form):
+    path = form / "part1" / "legal.md.j2"
+    path.write_text("{% from \"_macros.md.j2\" import section %}\n{{ section(4, \"Legal\", part1.legal) }\n",
+                    encoding="utf-8")
+    result = build()
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith(
+        f"templates/{FORM}/part1/legal.md.j2:2: error [template]: template syntax error:")
+    assert "Traceback" not in result.err
+
+
+def test_missing_template_names_the_include(form):
+    (form / "publication.md.j2").unlink()
+    result = build()
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        f'templates/{FORM}/layout.md.j2:16: error [template]: template "publication.md.j2" is missing.',
+        f"  hint: create templates/{FORM}/publication.md.j2, or fix the include.",
+    ]
+
+
+def test_unsupported_markdown_in_a_template_is_an_error_not_dropped(form):
+    path = form / "title.md.j2"
+    path.write_text(path.read_text(encoding="utf-8") + "\n> a block quote the writers cannot show\n",
+                    encoding="utf-8")
+    result = build()
+    # block quotes are not enabled, so ">" stays literal text rather than vanishing
+    assert result.code == 0, result.err
+    assert "> a block quote" in Path("out/minimal.md").read_text(encoding="utf-8").replace("\\>", ">")
+
+
+def test_every_pipeline_step_has_its_module():
+    package = ROOT / "decision_papers"
+    steps = ["source", "validate", "walk", "figures", "checks", "prose", "templates",
+             "intermediate", "model", "write_docx", "write_markdown", "output", "pipeline", "cli"]
+    for step in steps:
+        assert (package / f"{step}.py").is_file(), step
+    assert len((ROOT / "build.py").read_text(encoding="utf-8").splitlines()) < 12
