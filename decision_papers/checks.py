@@ -298,6 +298,30 @@ class Checker:
                               f"{theirs} {b.text()}.", (mine, theirs),
                               "make the two agree.", stated=str(a.value), expected=str(b.value))
 
+    def funding(self) -> None:
+        """Funding sources must add up to the figure they pay for."""
+        funding = self.source.data.get("funding")
+        if not funding:
+            return
+        covered, total = funding["covers"], self.figures.get("funding.total")
+        target = self.figures.get(covered)
+        if target is None or target.kind != "money":
+            self.problems.append(Problem(
+                f'funding.covers names "{covered}", which is not an amount of money in this paper.',
+                (self.source.place(("funding", "covers")),),
+                "name a money figure, e.g. totals.extension.", "reference"))
+            return
+        if total.value == target.value:
+            self.passed("sum", total.id, covered, *total.inputs)
+            return
+        difference = total.value - target.value
+        self.find("sum",
+                  f"the funding sources add up to {self.expand(total.id, top=True)} = "
+                  f"{fmt.money(total.value)}, but {covered} is {target.text()}; "
+                  f"difference {fmt.money(abs(difference))}.",
+                  (*total.inputs, covered), "make the funding sources add up to what they pay for.",
+                  stated=str(total.value), expected=str(target.value), difference=str(difference))
+
     def money_style(self) -> None:
         """``£4.2 million`` only for £1 million or more, and only if rounding is small."""
         for ref in self.references:
@@ -306,9 +330,11 @@ class Checker:
             value = self.figures.value(ref.figure)
             printed = self.figures[ref.figure].text("millions")
             if value < 1_000_000:
-                self.find("money_style", f"{ref.figure} is {fmt.money(value)}; GOV.UK style "
-                          f"writes amounts under £1 million in full, not as {printed}.",
-                          (ref.figure,), f"use {{{ref.figure}}}.", severity="warning")
+                self.problems.append(Problem(
+                    f"{ref.figure} is {fmt.money(value)}; GOV.UK style writes amounts under "
+                    f"£1 million in full, not as {printed}.",
+                    (self.source.place(ref.path), *self.places(ref.figure, prose=False)),
+                    f"use {{{ref.figure}}}.", "money_style", "warning"))
 
     def loose_figures(self) -> None:
         """Money, percentages, dates and durations typed into prose."""
@@ -410,6 +436,7 @@ def run_checks(source: Source, figures: Figures, references: list[Reference]) ->
     checker.build_up_years()
     checker.date_order()
     checker.claims()
+    checker.funding()
     checker.restatements()
     checker.money_style()
     checker.loose_figures()
