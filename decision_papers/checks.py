@@ -250,7 +250,7 @@ class Checker:
                     "reference"))
                 continue
             figure = self.figures[fid]
-            test, holds = figure.value
+            test, holds, _ = figure.value
             value, limit = self.figures.value(claim["figure"]), self.figures.value(claim["threshold"])
             if "stated" in claim and claim["stated"] != holds:
                 said = figure.text() if not holds else None

@@ -76,8 +76,8 @@ class Figure:
         if self.kind in ("count", "months", "years"):
             return fmt.words(v) if style == "words" else fmt.number(v)
         if self.kind == "claim":
-            test, holds = v
-            return CLAIM_WORDS[test][0 if holds else 1]
+            test, holds, wording = v
+            return (wording or CLAIM_WORDS[test])[0 if holds else 1]
         return str(v)
 
     def __str__(self) -> str:  # templates print figures directly
@@ -285,6 +285,6 @@ def _derive_claims(data: dict, figures: Figures) -> None:
         holds = {"exceeds": value > limit, "at_least": value >= limit,
                  "below": value < limit}[claim["test"]]
         figures.add(Figure(
-            f"claims.{key}", "claim", (claim["test"], holds), None,
+            f"claims.{key}", "claim", (claim["test"], holds, tuple(claim.get("wording", ()))), None,
             f"{claim['figure']} {claim['test'].replace('_', ' ')} {claim['threshold']}",
             None, (claim["figure"], claim["threshold"]), "threshold_claim"))

@@ -19,7 +19,7 @@ from .source import Source
 def _value(value):
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple):  # claims: (test, holds)
+    if isinstance(value, tuple):  # claims: (test, holds, wording)
         return value[1]
     if isinstance(value, (int, str, bool)):
         return value

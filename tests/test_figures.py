@@ -170,3 +170,41 @@ def test_number_words(n, text):
 ])
 def test_month_span_counts_inclusive_whole_months(start, end, span):
     assert month_span(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == span
+
+
+def _minimal_with(tmp_path, **changes):
+    data = json.loads(MINIMAL.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        section, _, field = key.partition("__")
+        if field:
+            data[section][field] = value
+        else:
+            data[section] = value
+    path = tmp_path / "minimal.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+CLAIM = {"figure": "contracts.kit.new_value", "test": "at_least",
+         "threshold": "thresholds.dmpc_variation",
+         "wording": ["requires the DM's approval", "does not require the DM's approval"]}
+
+
+def test_claim_wording_is_computed_from_the_figures(tmp_path):
+    source = _minimal_with(tmp_path, claims={"needs_dm": {**CLAIM, "stated": False}},
+                           part1__legal=["This variation {claims.needs_dm}."])
+    result = run(source, "--out", tmp_path / "out")
+    assert (result.code, result.err) == (0, "")
+    text = (tmp_path / "out" / "minimal.md").read_text(encoding="utf-8")
+    assert "\n4.1 This variation does not require the DM's approval.\n" in text
+
+
+def test_a_claim_the_figures_contradict_is_an_error(tmp_path):
+    source = _minimal_with(tmp_path, claims={"needs_dm": {**CLAIM, "stated": True}},
+                           part1__legal=["This variation {claims.needs_dm}."])
+    paper = build_one(source)
+    assert [(p.rule, p.places[0].json_path) for p in paper.problems] == [
+        ("threshold_claim", "$.claims.needs_dm.stated")]
+    assert paper.problems[0].message == (
+        "the paper says contracts.kit.new_value (£1,250) is at or above "
+        "thresholds.dmpc_variation (£100,000), but it is below; difference £98,750.")
