@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 from . import formatting as fmt
-from .figures import Figure, Figures, month_span
+from .figures import CLAIM_WORDS, Figure, Figures, month_span
 from .problems import Problem
 from .prose import REFERENCE, Reference
 from .source import Source
@@ -253,13 +253,12 @@ class Checker:
             test, holds, _ = figure.value
             value, limit = self.figures.value(claim["figure"]), self.figures.value(claim["threshold"])
             if "stated" in claim and claim["stated"] != holds:
-                said = figure.text() if not holds else None
-                verb = {"exceeds": "exceeds", "at_least": "is at or above", "below": "is below"}[test]
+                verbs = CLAIM_WORDS[test]
                 self.find("threshold_claim",
                           f"the paper says {claim['figure']} ({fmt.money(value)}) "
-                          f"{verb if claim['stated'] else 'does not satisfy: ' + verb} "
-                          f"{claim['threshold']} ({fmt.money(limit)}), but it "
-                          f"{said or verb}; difference {fmt.money(abs(value - limit))}.",
+                          f"{verbs[0 if claim['stated'] else 1]} {claim['threshold']} "
+                          f"({fmt.money(limit)}), but it {verbs[0 if holds else 1]}; "
+                          f"difference {fmt.money(abs(value - limit))}.",
                           (fid, claim["figure"], claim["threshold"]),
                           "correct the claim or the figure it is about.",
                           stated=claim["stated"], computed=holds)
