@@ -29,13 +29,27 @@ FONT = "Arial"
 
 def render(doc: Document) -> bytes:
     """Build the DOCX for ``doc`` and return its bytes (not yet normalised)."""
+    word = new_document(doc)
+    for block in doc.blocks:
+        HANDLERS[type(block)](word, block, 0)
+    return save(word)
+
+
+def new_document(doc: Document):
+    """An empty python-docx document with the paper's page, styles and properties.
+
+    Shared with ``redline`` so a redline looks exactly like the paper.
+    """
     word = new_docx()
     docx_xml.drop_template_leftovers(word)
     _page_setup(word, doc)
     _styles(word, doc)
-    for block in doc.blocks:
-        HANDLERS[type(block)](word, block, 0)
     _properties(word, doc)
+    return word
+
+
+def save(word) -> bytes:
+    """The bytes of a python-docx document."""
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
