@@ -1,19 +1,24 @@
-"""The command line: parse arguments, call ``pipeline.build()``, report.
+"""The command line: parse arguments, call the pipeline, report.
 
-``main(argv, stdout, stderr) -> int`` returns 0 when every paper built, 1 when
-any source has errors (or warnings under ``--strict``), and 2 for usage
+``main(argv, stdout, stderr) -> int`` returns 0 on success, 1 when a source
+has errors (or warnings under ``--strict``) or a check fails, and 2 for usage
 errors.  Streams are passed in so tests can compare output exactly.
+
+Commands: building is the default (``python build.py [SOURCE...]``);
+``textconv FILE.docx`` and ``diff [REV_A] [REV_B] [DECISION]`` serve
+reviewers.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .pipeline import ROOT, UsageError, build, default_sources
+from .pipeline import ROOT, UsageError, build, build_all, default_sources, freshness
 from .rules import RULES_DIR
 from .source import display_path
 from .templates import TEMPLATES_DIR
@@ -27,17 +32,25 @@ cross-checked, and it is rendered through templates/<form>/ to
 OUT/<id>.docx, OUT/<id>.md and OUT/<id>.figures.json.
 
 A source with errors writes nothing (earlier outputs stay as they were);
-the other sources still build.
+the other sources still build.  An approved paper's text is a record: a
+change that would alter it under the same form version is an error.
+
+other commands:
+  python build.py textconv FILE.docx     print a paper's text, for git diff
+  python build.py diff [REV_A] [REV_B] [DECISION] [--redline OUT.docx]
+                                         compare papers at two git revisions
+  (each has its own --help)
 """
 
 EPILOG = """\
-exit status: 0 all papers built; 1 a source has errors (or warnings with
---strict); 2 the command was used wrongly.
+exit status: 0 success; 1 a source has errors (or warnings with --strict),
+or --check found stale, missing or orphaned outputs; 2 the command was used
+wrongly.
 """
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser (also used to print ``--help``)."""
+    """The build command's argument parser (also used to print ``--help``)."""
     p = argparse.ArgumentParser(
         prog="python build.py", description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -45,43 +58,65 @@ def parser() -> argparse.ArgumentParser:
                    help="decision files to build (default: every decisions/*.json)")
     p.add_argument("--out", type=Path, default=None, metavar="OUT",
                    help="folder to write into (default: out/ beside build.py)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 naming every output that is stale, "
+                        "missing or orphaned")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, metavar="DIR",
                    help="folder of form templates (default: templates/)")
     p.add_argument("--rules", type=Path, default=RULES_DIR, metavar="DIR",
                    help="folder of organisation rules files (default: rules/)")
-    p.add_argument("--strict", action="store_true",
-                   help="treat warnings as errors")
     p.add_argument("--quiet", "-q", action="store_true",
                    help="print only problems, not the files written")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 
-def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
-    """Run the command; return the exit status instead of exiting."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
-    arg_parser = parser()
+def parse(arg_parser: argparse.ArgumentParser, argv, stdout, stderr):
+    """Parse ``argv``; return ``(args, None)`` or ``(None, exit status)``."""
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            args = arg_parser.parse_args(argv)
+            return arg_parser.parse_args(argv), None
     except SystemExit as exc:  # argparse has already printed usage or help
-        return 0 if exc.code == 0 else 2
+        return None, 0 if exc.code == 0 else 2
+
+
+def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
+    """Run the command; return the exit status instead of exiting."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:], stdout, stderr)
+        return _build_command(argv, stdout, stderr)
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # python docs' recipe
+        return 1
+
+
+def _build_command(argv, stdout, stderr) -> int:
+    args, status = parse(parser(), argv, stdout, stderr)
+    if args is None:
+        return status
     sources = args.sources or default_sources()
     if not sources:
         print("error: no decision sources found in decisions/.", file=stderr)
         return 2
     out_dir = args.out or ROOT / "out"
     try:
-        papers = build(sources, out_dir, args.strict, args.templates, args.rules)
+        if args.check:
+            papers = build_all(sources, out_dir, args.strict, args.templates, args.rules)
+        else:
+            papers = build(sources, out_dir, args.strict, args.templates, args.rules)
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)
         return 2
+    if args.check:
+        return check_report(papers, out_dir, not args.sources, stdout, stderr)
     return report(papers, out_dir, args.quiet, stdout, stderr)
 
 
-def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
-    """Print each paper's problems and outputs; return the exit status."""
+def _problems(papers, stderr) -> int:
     failed = 0
     for paper in papers:
         for problem in paper.problems:
@@ -89,9 +124,65 @@ def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
         if paper.failed:
             failed += 1
             errors = sum(p.severity == "error" for p in paper.problems)
-            print(f"{display_path(paper.path)}: not built ({errors} error{'s' if errors != 1 else ''}); "
-                  "nothing was written for it.", file=stderr)
-        elif not quiet:
-            names = ", ".join(sorted(paper.outputs))
-            print(f"built {display_path(paper.path)} -> {display_path(out_dir)}: {names}", file=stdout)
+            print(f"{display_path(paper.path)}: not built ({errors} error"
+                  f"{'s' if errors != 1 else ''}); nothing was written for it.", file=stderr)
+    return failed
+
+
+def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
+    """Print each paper's problems and outputs; return the exit status."""
+    failed = _problems(papers, stderr)
+    if not quiet:
+        for paper in papers:
+            if not paper.failed:
+                names = ", ".join(sorted(paper.outputs))
+                print(f"built {display_path(paper.path)} -> {display_path(out_dir)}: {names}",
+                      file=stdout)
     return 1 if failed else 0
+
+
+def check_report(papers, out_dir: Path, complete: bool, stdout, stderr) -> int:
+    """Print what ``--check`` found; return 0 only when everything is fresh."""
+    failed = _problems(papers, stderr)
+    lines = freshness(papers, out_dir, complete)
+    for line in lines:
+        print(line, file=stderr)
+    if lines:
+        print(f"{len(lines)} output{'s are' if len(lines) != 1 else ' is'} out of date: "
+              "run python build.py and commit out/.", file=stderr)
+    if failed or lines:
+        return 1
+    print(f"all {sum(len(p.outputs) for p in papers)} outputs in "
+          f"{display_path(out_dir)} are fresh.", file=stdout)
+    return 0
+
+
+def textconv(argv, stdout, stderr) -> int:
+    """``textconv FILE.docx``: print a paper's text as the Markdown writer would."""
+    from . import read_docx, write_markdown
+    p = argparse.ArgumentParser(
+        prog="python build.py textconv",
+        description="Print a paper's text as Markdown, for git's diff driver:\n"
+                    "  git config diff.decision-paper.textconv 'python build.py textconv'",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", type=Path, metavar="FILE.docx")
+    args, status = parse(p, argv, stdout, stderr)
+    if args is None:
+        return status
+    try:
+        document = read_docx.read(args.file)
+    except Exception as exc:  # any unreadable file: say so, never a traceback
+        print(f"{display_path(args.file)}: error: cannot read this as a Word document "
+              f"({type(exc).__name__}: {exc}).", file=stderr)
+        return 1
+    stdout.write(write_markdown.render(document))
+    return 0
+
+
+def diff(argv, stdout, stderr) -> int:
+    """``diff [REV_A] [REV_B] [DECISION]``: compare papers at two revisions."""
+    from . import compare
+    return compare.main(argv, stdout, stderr)
+
+
+COMMANDS = {"textconv": textconv, "diff": diff}

@@ -26,6 +26,14 @@ def _value(value):
     return str(value)
 
 
+def _label(data: dict, fid: str) -> str | None:
+    """A name for the figure in words, where the source gives one."""
+    parts = fid.split(".")
+    if parts[0] == "totals" and len(parts) == 2:
+        return data["totals"][parts[1]].get("label")
+    return None
+
+
 def render(source: Source, figures: Figures, references: list[Reference]) -> bytes:
     """The figures file's bytes: sorted, indented, stable from build to build."""
     printed: dict[str, dict] = {}
@@ -39,6 +47,7 @@ def render(source: Source, figures: Figures, references: list[Reference]) -> byt
         styles = sorted(printed.get(fid, {}).get("styles", {""}) | {""})
         items.append({
             "id": fid,
+            "label": _label(source.data, fid),
             "kind": figure.kind,
             "value": _value(figure.value),
             "text": {style or "default": figure.text(style) for style in styles},

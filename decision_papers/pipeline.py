@@ -9,7 +9,9 @@ nothing and leaves its earlier outputs intact; the other papers still build.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +22,12 @@ from .figures_file import render as render_figures
 from .model import Document, Metadata, plain
 from .problems import Place, Problem, ProblemsFound
 from .rules import RULES_DIR, load_thresholds
-from .source import Source, load
+from .source import Source, display_path, load
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
+OUTPUT_SUFFIXES = (".docx", ".md", ".figures.json")
+"""What a paper writes: ``out/<id>`` plus each of these."""
 
 
 @dataclass
@@ -38,6 +42,10 @@ class Paper:
     """Errors and warnings, in the order found."""
     outputs: dict[str, bytes] = field(default_factory=dict)
     """File name → bytes, filled only when the paper built."""
+    approved: bool = False
+    """True when the source's status is approved: its text is then a record."""
+    form_version: str | None = None
+    """Form version the paper is built under."""
 
     @property
     def failed(self) -> bool:
@@ -84,7 +92,8 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     if paper.failed:
         return paper
     data = source.data
-    paper.id = data["id"]
+    paper.id, paper.approved = data["id"], data["status"] == "approved"
+    paper.form_version = data["form"]["version"]
     thresholds, problems = load_thresholds(data["organisation"]["rules"],
                                            decision_date(data), rules_dir,
                                            source.place(("organisation", "rules")))
@@ -147,11 +156,26 @@ def default_sources(root: Path = ROOT) -> list[Path]:
     return sorted((root / "decisions").glob("*.json"))
 
 
+def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
+              templates_dir: Path = templates.TEMPLATES_DIR,
+              rules_dir: Path = RULES_DIR, keep_record: bool = True) -> list[Paper]:
+    """Build every source in memory, in sorted order; write nothing.
+
+    ``keep_record`` applies the approved-paper rule against ``out_dir``;
+    comparing (``diff``) turns it off because it writes nothing.
+    """
+    papers = [build_one(p, strict, templates_dir, rules_dir) for p in sorted(paths, key=str)]
+    _duplicate_ids(papers)
+    if keep_record:
+        for paper in papers:
+            _keep_the_record(paper, out_dir)
+    return papers
+
+
 def build(paths: list[Path], out_dir: Path, strict: bool = False,
           templates_dir: Path = templates.TEMPLATES_DIR, rules_dir: Path = RULES_DIR) -> list[Paper]:
     """Build every source; write outputs of the papers that succeeded."""
-    papers = [build_one(p, strict, templates_dir, rules_dir) for p in sorted(paths, key=str)]
-    _duplicate_ids(papers)
+    papers = build_all(paths, out_dir, strict, templates_dir, rules_dir)
     for paper in papers:
         if not paper.failed:
             for name, data in sorted(paper.outputs.items()):
@@ -171,3 +195,81 @@ def _duplicate_ids(papers: list[Paper]) -> None:
                     f'the id "{paper.id}" is also used by {other.path}; both would write '
                     f"out/{paper.id}.docx.", (Place(str(one.path), json_path="$.id"),),
                     "give each decision its own id.", rule="id"))
+
+
+_FORM_LINE = re.compile(r'^form: (".*")$', re.M)
+
+
+def _keep_the_record(paper: Paper, out_dir: Path) -> None:
+    """An approved paper's text may change only under a new form version.
+
+    The committed ``out/<id>.md`` is the record.  If the new text differs and
+    the form version is the one the record was built under, a change to the
+    source, templates, rules or code is about to rewrite history: refuse.
+    """
+    if paper.failed or not paper.approved:
+        return
+    name = f"{paper.id}.md"
+    try:
+        recorded = (out_dir / name).read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return
+    new = paper.outputs[name].decode("utf-8")
+    if recorded == new:
+        return
+    match = _FORM_LINE.search(recorded)
+    if match is None or json.loads(match.group(1)) != paper.form_version:
+        return  # a new form version may change the text
+    old_lines, new_lines = recorded.splitlines(), new.splitlines()
+    line = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b),
+                min(len(old_lines), len(new_lines)))
+    was = old_lines[line] if line < len(old_lines) else ""
+    now = new_lines[line] if line < len(new_lines) else ""
+    was, now = _around_change(was, now)
+    paper.problems.append(Problem(
+        f"this paper is approved, and its text would change under the same form version "
+        f"({paper.form_version}); first change at line {line + 1} of {name}: "
+        f'"{was}" would become "{now}".',
+        (Place(display_path(paper.path), json_path="$.status"),),
+        "approved papers are a record: undo the change to the source, templates, rules or "
+        "code, or build the paper under a new form version (form.version and form.template).",
+        rule="record"))
+
+
+def _around_change(was: str, now: str, context: int = 30) -> tuple[str, str]:
+    """The two lines cut to the words around where they first differ."""
+    start = next((i for i, (a, b) in enumerate(zip(was, now)) if a != b), min(len(was), len(now)))
+    start = max(0, was.rfind(" ", 0, max(0, start - context)) + 1)
+
+    def cut(text):
+        piece = text[start:start + 3 * context]
+        if start + len(piece) < len(text):
+            piece = piece[:piece.rfind(" ")] + "…" if " " in piece else piece + "…"
+        return ("…" if start else "") + piece
+    return cut(was), cut(now)
+
+
+def freshness(papers: list[Paper], out_dir: Path, complete: bool) -> list[str]:
+    """Compare built outputs with ``out_dir``: stale, missing and orphaned files.
+
+    ``complete`` means ``papers`` are all the decisions, so any other paper
+    output in ``out_dir`` is an orphan.
+    """
+    lines, expected = [], set()
+    for paper in papers:
+        if paper.failed and paper.id:  # reported as errors; its old files are not orphans
+            expected.update(f"{paper.id}{ext}" for ext in OUTPUT_SUFFIXES)
+        for name, data in sorted(paper.outputs.items()):
+            expected.add(name)
+            target = out_dir / name
+            if not target.exists():
+                lines.append(f"missing: {display_path(target)}")
+            elif target.read_bytes() != data:
+                lines.append(f"stale: {display_path(target)}")
+    if complete and out_dir.is_dir():
+        for target in sorted(out_dir.iterdir()):
+            if target.name.startswith(".") or target.name in expected:
+                continue
+            if target.suffix in (".docx", ".md") or target.name.endswith(".figures.json"):
+                lines.append(f"orphaned: {display_path(target)}")
+    return lines

@@ -1,0 +1,247 @@
+"""Reviewers get reproducible bytes, a freshness check, text diffs and a record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from support import EXAMPLE, ROOT, run
+
+BUILD = [sys.executable, str(ROOT / "build.py")]
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def build_in_process(out: Path, **env) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    environment.update(env)
+    subprocess.run([*BUILD, "-q", str(EXAMPLE), "--out", str(out)], check=True, env=environment,
+                   cwd=ROOT)
+
+
+def test_builds_in_different_processes_zones_locales_and_times_are_identical(tmp_path):
+    build_in_process(tmp_path / "a", TZ="Pacific/Kiritimati", LANG="C", LC_ALL="C")
+    time.sleep(2.2)  # zip timestamps have a 2-second resolution
+    build_in_process(tmp_path / "b", TZ="America/Los_Angeles", LANG="en_GB.UTF-8",
+                     LC_ALL="de_DE.UTF-8")
+    first, second = hashes(tmp_path / "a"), hashes(tmp_path / "b")
+    assert first == second
+    assert len(first) == 3
+
+
+def test_zip_entries_have_fixed_times_and_order(tmp_path):
+    assert run(EXAMPLE, "--out", tmp_path).code == 0
+    with zipfile.ZipFile(tmp_path / "pcd-1717.docx") as archive:
+        infos = archive.infolist()
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    names = [i.filename for i in infos]
+    assert names[0] == "[Content_Types].xml" and names[1:] == sorted(names[1:])
+
+
+def test_properties_come_from_the_source_or_source_date_epoch(tmp_path):
+    build_in_process(tmp_path / "plain")
+    props = docx.Document(tmp_path / "plain" / "pcd-1717.docx").core_properties
+    assert props.created.isoformat().startswith("2024-09-23T00:00:00")
+    assert props.author == props.last_modified_by == "MAYOR OF LONDON OFFICE FOR POLICING AND CRIME"
+    build_in_process(tmp_path / "epoch", SOURCE_DATE_EPOCH="1700000000")
+    props = docx.Document(tmp_path / "epoch" / "pcd-1717.docx").core_properties
+    assert props.created.isoformat().startswith("2023-11-14T22:13:20")
+    assert props.modified == props.created
+
+
+def test_bad_source_date_epoch_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = run(EXAMPLE, "--out", tmp_path)
+    assert result.code == 2
+    assert result.err == "error: SOURCE_DATE_EPOCH='yesterday' is not a whole number of seconds.\n"
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """A folder with a draft copy of the example and its built outputs."""
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["status"] = "draft"
+    Path("decisions").mkdir()
+    Path("decisions/pcd-1717.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    assert run("decisions/pcd-1717.json", "--out", "out").code == 0
+    return tmp_path
+
+
+def check():
+    return run("decisions/pcd-1717.json", "--out", "out", "--check")
+
+
+def test_check_passes_when_fresh_and_writes_nothing(workspace):
+    before = hashes(Path("out"))
+    result = check()
+    assert (result.code, result.out, result.err) == (0, "all 3 outputs in out are fresh.\n", "")
+    assert hashes(Path("out")) == before
+
+
+def test_check_names_stale_missing_and_orphaned_outputs(workspace):
+    Path("out/pcd-1717.md").write_text("edited by hand\n", encoding="utf-8")
+    Path("out/pcd-1717.figures.json").unlink()
+    Path("out/old-paper.docx").write_bytes(b"left over")
+    result = check()
+    assert result.code == 1
+    assert result.err == (
+        "missing: out/pcd-1717.figures.json\n"
+        "stale: out/pcd-1717.md\n"
+        "2 outputs are out of date: run python build.py and commit out/.\n")
+    assert Path("out/pcd-1717.md").read_text(encoding="utf-8") == "edited by hand\n"
+
+
+def test_check_of_all_decisions_finds_orphans(tmp_path):
+    shutil.copytree(ROOT / "out", tmp_path / "out")
+    (tmp_path / "out" / "withdrawn-paper.md").write_text("old\n", encoding="utf-8")
+    result = run("--check", "--out", tmp_path / "out")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith("orphaned: ")
+    assert result.err.splitlines()[0].endswith("withdrawn-paper.md")
+
+
+def test_committed_out_folder_is_fresh():
+    result = run("--check")
+    assert (result.code, result.err) == (0, "")
+
+
+def test_textconv_prints_the_markdown_text_of_a_paper():
+    result = run("textconv", ROOT / "out" / "pcd-1717.docx")
+    assert result.code == 0
+    assert result.out == (ROOT / "out" / "pcd-1717.md").read_text(encoding="utf-8")
+
+
+def test_textconv_of_a_file_that_is_not_a_paper(tmp_path):
+    (tmp_path / "x.docx").write_text("not a zip", encoding="utf-8")
+    result = run("textconv", tmp_path / "x.docx")
+    assert result.code == 1
+    assert "cannot read this as a Word document" in result.err
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid",
+                           *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(workspace):
+    """A git repository holding the draft paper, its outputs and the diff driver."""
+    git(workspace, "init", "-q")
+    shutil.copy(ROOT / ".gitattributes", workspace / ".gitattributes")
+    git(workspace, "config", "diff.decision-paper.textconv", f"{sys.executable} {ROOT / 'build.py'} textconv")
+    git(workspace, "add", "-A")
+    git(workspace, "commit", "-qm", "paper")
+    return workspace
+
+
+def change_previous_value(repo: Path) -> None:
+    source = repo / "decisions" / "pcd-1717.json"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        '"previous_value": 69260', '"previous_value": 69760'), encoding="utf-8")
+    assert run("decisions/pcd-1717.json", "--out", "out").code == 0
+
+
+def test_git_diff_of_the_docx_shows_exactly_the_changed_sentences(repo):
+    change_previous_value(repo)
+    diff = git(repo, "diff", "--", "out/pcd-1717.docx")
+    changed = [line for line in diff.splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    removed = [line[1:] for line in changed if line.startswith("-")]
+    added = [line[1:] for line in changed if line.startswith("+")]
+    assert len(removed) == len(added) == 6  # summary ×2, recommendation + bullet, 3.1, 5.1
+    assert [r.replace("£83,820", "£84,320").replace("£111,845", "£112,345")
+            .replace("£69,260", "£69,760") for r in removed] == added
+    assert added[-1].startswith("5.1 This decision is seeking approval for a total variation")
+
+
+def test_diff_reports_figures_and_text(repo):
+    change_previous_value(repo)
+    result = run("diff")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[:4] == [
+        "pcd-1717: 3 figures changed",
+        "  contracts.vru.new_value: £83,820 → £84,320 (executive summary paragraph 2, "
+        "recommendation 1, paragraph 5.1)",
+        "  contracts.vru.previous_value: £69,260 → £69,760 (paragraph 5.1)",
+        "  total value of the contracts: £111,845 → £112,345 (executive summary paragraph 3, "
+        "recommendation 1, paragraphs 3.1 and 5.1)",
+    ]
+    assert "--- a/out/pcd-1717.md (HEAD)" in lines
+    assert "+++ b/out/pcd-1717.md (working tree)" in lines
+    assert sum(1 for line in lines if line.startswith("+") and not line.startswith("+++")) == 6
+
+
+def test_diff_between_two_revisions_and_no_changes(repo):
+    change_previous_value(repo)
+    git(repo, "commit", "-qam", "new previous value")
+    assert run("diff").out == "no changes between HEAD and working tree.\n"
+    result = run("diff", "HEAD~1", "HEAD", "pcd-1717")
+    assert result.out.startswith("pcd-1717: 3 figures changed\n")
+
+
+def test_diff_outside_git_or_with_a_bad_revision_is_a_usage_error(repo, tmp_path_factory, monkeypatch):
+    result = run("diff", "no-such-rev")
+    assert result.code == 2 and result.err.startswith("error: ")
+    monkeypatch.chdir(tmp_path_factory.mktemp("not-a-repo"))
+    result = run("diff")
+    assert result.code == 2 and result.err.startswith("error: not inside a git repository")
+
+
+@pytest.fixture
+def approved(tmp_path, monkeypatch):
+    """The approved example with private templates, built."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "templates", "templates")
+    shutil.copy(EXAMPLE, "pcd-1717.json")
+    assert run("pcd-1717.json", "--out", "out", "--templates", "templates").code == 0
+    return tmp_path
+
+
+def test_a_template_change_that_alters_an_approved_paper_fails(approved):
+    template = Path("templates/pcd-april-2023/chief_executive.md.j2")
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "I have been consulted", "I was consulted"), encoding="utf-8")
+    before = hashes(Path("out"))
+    for extra in (["--check"], []):
+        result = run("pcd-1717.json", "--out", "out", "--templates", "templates", *extra)
+        assert result.code == 1
+        assert result.err.splitlines()[0] == (
+            "pcd-1717.json: $.status: error [record]: this paper is approved, and its text would "
+            "change under the same form version (PCD April 2023); first change at line 170 of "
+            "pcd-1717.md: \"I have been consulted about the proposal and confirm that financial, "
+            "legal and equalities…\" would become \"I was consulted about the proposal and confirm that "
+            "financial, legal and equalities…\".")
+    assert hashes(Path("out")) == before
+
+
+def test_a_new_form_version_may_change_an_approved_paper(approved):
+    shutil.copytree("templates/pcd-april-2023", "templates/pcd-april-2026")
+    template = Path("templates/pcd-april-2026/chief_executive.md.j2")
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "I have been consulted", "I was consulted"), encoding="utf-8")
+    source = Path("pcd-1717.json")
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        '{"template": "pcd-april-2023", "version": "PCD April 2023"}',
+        '{"template": "pcd-april-2026", "version": "PCD April 2026"}'), encoding="utf-8")
+    result = run("pcd-1717.json", "--out", "out", "--templates", "templates")
+    assert (result.code, result.err) == (0, "")
+    assert "I was consulted" in Path("out/pcd-1717.md").read_text(encoding="utf-8")
+
+
+def test_a_draft_may_change_freely(workspace):
+    change_previous_value(workspace)
+    assert check().code == 0
