@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     """Run the command; return the exit status instead of exiting."""
     argv = sys.argv[1:] if argv is None else list(argv)
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)  # unwind, so temporary files are removed
     try:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:], stdout, stderr)
@@ -92,6 +96,10 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # python docs' recipe
         return 1
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def _build_command(argv, stdout, stderr) -> int:

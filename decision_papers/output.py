@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -34,20 +33,63 @@ def normalise_docx(data: bytes) -> bytes:
     return out.getvalue()
 
 
+TEMP_PREFIX = ".decision-papers-"
+"""Temporary files start with this, so a later build can sweep any left behind."""
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
+    """Write ``data`` to ``path`` via a temporary file and an atomic rename.
+
+    Where the system allows (Linux ``O_TMPFILE`` plus ``linkat``), the
+    temporary file has no name until it is complete, so even ``kill -9``
+    leaves nothing behind.  Elsewhere it is a hidden named file: removed if
+    the write fails or the build is stopped with SIGTERM or Ctrl-C, and swept
+    by the next build if the process was killed outright.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f"{TEMP_PREFIX}{path.name}.{os.getpid()}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if not _write_anonymous(path.parent, tmp, data):
+            with open(tmp, "xb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
+
+
+_ANONYMOUS_WORKS: bool | None = None
+
+
+def _write_anonymous(folder: Path, tmp: Path, data: bytes) -> bool:
+    """Write ``data`` to an unnamed file, then name it ``tmp``; False if unsupported."""
+    global _ANONYMOUS_WORKS
+    flag = getattr(os, "O_TMPFILE", None)
+    if _ANONYMOUS_WORKS is False or flag is None:
+        return False
+    try:
+        fd = os.open(folder, flag | os.O_WRONLY, 0o644)
+    except OSError:
+        _ANONYMOUS_WORKS = False
+        return False
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+        try:
+            os.link(f"/proc/self/fd/{handle.fileno()}", tmp, follow_symlinks=True)
+        except OSError:  # e.g. a sandbox that forbids linkat through /proc
+            _ANONYMOUS_WORKS = False
+            return False
+    _ANONYMOUS_WORKS = True
+    return True
+
+
+def sweep(folder: Path) -> None:
+    """Delete temporary files an interrupted build left in ``folder``."""
+    if folder.is_dir():
+        for leftover in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+            leftover.unlink(missing_ok=True)

@@ -176,6 +176,7 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
           templates_dir: Path = templates.TEMPLATES_DIR, rules_dir: Path = RULES_DIR) -> list[Paper]:
     """Build every source; write outputs of the papers that succeeded."""
     papers = build_all(paths, out_dir, strict, templates_dir, rules_dir)
+    output.sweep(out_dir)
     for paper in papers:
         if not paper.failed:
             for name, data in sorted(paper.outputs.items()):

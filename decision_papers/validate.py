@@ -139,6 +139,9 @@ def _explain(source: Source, error) -> list[Problem]:
             message = f'"{inst}" is not {_KIND_WORDS.get(kind, "in the expected form")}.'
             if path and path[-1] == "id":
                 hint = "use lower-case letters, digits and hyphens, e.g. pcd-1717."
+    elif v == "not" and path == ["id"]:
+        message = f'"{inst}" is a name Windows reserves for a device, so out/{inst}.docx could not be opened there.'
+        hint = "choose another id, e.g. the decision reference (pcd-1717)."
     elif v == "propertyNames":
         message = f'"{inst}" cannot be used as a name here: use lower-case letters, digits and underscores.'
     elif v == "minimum":
