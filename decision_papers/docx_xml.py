@@ -72,3 +72,86 @@ def set_font_everywhere(style, name: str) -> None:
         rfonts.set(qn(attr), name)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         rfonts.attrib.pop(qn(attr), None)
+
+
+# Tracked changes, for ``redline``.  Each helper stamps one revision with the
+# ``w:id``/``w:author``/``w:date`` it is given; numbering them is the caller's job.
+
+TRACKED = ("ins", "del")
+"""The two kinds of tracked change a redline uses: insertion and deletion."""
+
+
+def _revision(kind: str, rev_id: int, author: str, date: str):
+    if kind not in TRACKED:
+        raise ValueError(f"kind must be one of {TRACKED}, not {kind!r}")
+    mark = OxmlElement(f"w:{kind}")
+    mark.set(qn("w:id"), str(rev_id))
+    mark.set(qn("w:author"), author)
+    mark.set(qn("w:date"), date)
+    return mark
+
+
+def track_runs(runs, kind: str, rev_id: int, author: str, date: str) -> None:
+    """Wrap consecutive runs of one paragraph in one ``w:ins`` or ``w:del``.
+
+    Word shows runs inside ``w:ins`` as inserted and inside ``w:del`` as
+    deleted; deleted characters must sit in ``w:delText`` (``w:t`` inside a
+    deletion makes Word report the file as corrupt), so they are renamed here.
+    """
+    if not runs:
+        return
+    elements = [run._r for run in runs]  # noqa: SLF001
+    wrapper = _revision(kind, rev_id, author, date)
+    elements[0].addprevious(wrapper)
+    for r in elements:
+        wrapper.append(r)
+        if kind == "del":
+            for text in r.findall(qn("w:t")):
+                deleted = OxmlElement("w:delText")
+                deleted.text = text.text
+                deleted.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                text.addprevious(deleted)
+                r.remove(text)
+
+
+def track_paragraph_mark(paragraph, kind: str, rev_id: int, author: str, date: str) -> None:
+    """Mark a paragraph's mark (its end) as inserted or deleted.
+
+    Without this, accepting a deleted paragraph leaves an empty paragraph
+    behind, and rejecting an inserted one merges it into its neighbour.
+    """
+    ppr = paragraph._p.get_or_add_pPr()  # noqa: SLF001
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.insert_element_before(rpr, "w:sectPr", "w:pPrChange")
+    rpr.insert(0, _revision(kind, rev_id, author, date))  # ins/del lead w:rPr
+
+
+def track_style_change(paragraph, old_style_id: str, rev_id: int, author: str,
+                       date: str) -> None:
+    """Record that a paragraph's style was ``old_style_id`` (``w:pPrChange``).
+
+    So a bullet that became a plain paragraph, or moved a level, is a tracked
+    formatting change that rejecting puts back.
+    """
+    ppr = paragraph._p.get_or_add_pPr()  # noqa: SLF001
+    change = OxmlElement("w:pPrChange")
+    for attr, value in (("w:id", str(rev_id)), ("w:author", author), ("w:date", date)):
+        change.set(qn(attr), value)
+    old = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), old_style_id)
+    old.append(style)
+    change.append(old)
+    ppr.append(change)  # w:pPrChange is always the last child of w:pPr
+
+
+def track_row(row, kind: str, rev_id: int, author: str, date: str) -> None:
+    """Mark a whole table row as inserted or deleted (``w:trPr/w:ins|w:del``).
+
+    Runs in ``w:ins``/``w:del`` already show the text; this lets Word accept
+    or reject the row itself rather than leave an empty row.
+    """
+    tr_pr = row._tr.get_or_add_trPr()  # noqa: SLF001
+    tr_pr.insert_element_before(_revision(kind, rev_id, author, date), "w:trPrChange")

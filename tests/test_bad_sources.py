@@ -10,10 +10,14 @@ Each case in ``cases/errors/*.case`` is a text replacement applied to
     <replacement>
     --- expect
     <exact stderr>
+
+For bytes that are not text (a byte order mark, bad UTF-8), a ``--- bytes``
+section holds the whole file as a Python bytes literal instead.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -36,14 +40,20 @@ def read_case(path: Path) -> dict[str, str]:
     return {k: v.removesuffix("\n") for k, v in sections.items()}
 
 
+def case_bytes(spec: dict[str, str]) -> bytes:
+    """The source file a case describes."""
+    if "bytes" in spec:
+        return ast.literal_eval(spec["bytes"])
+    original = MINIMAL.read_text(encoding="utf-8")
+    assert original.count(spec["replace"]) == 1, "the case's text must occur once"
+    return original.replace(spec["replace"], spec["with"]).encode("utf-8")
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_error_case(case, tmp_path, monkeypatch):
     spec = read_case(case)
-    original = MINIMAL.read_text(encoding="utf-8")
-    assert original.count(spec["replace"]) == 1, "the case's text must occur once"
     monkeypatch.chdir(tmp_path)
-    Path("minimal.json").write_text(original.replace(spec["replace"], spec["with"]),
-                                    encoding="utf-8")
+    Path("minimal.json").write_bytes(case_bytes(spec))
     result = run("minimal.json", "--out", "out")
     assert result.err == spec["expect"] + "\n"
     assert result.code == 1
@@ -91,3 +101,22 @@ def test_usage_error_exits_2():
     result = run("--no-such-option")
     assert result.code == 2
     assert "unrecognized arguments: --no-such-option" in result.err
+
+
+def test_an_unreadable_file_is_reported(tmp_path, monkeypatch):
+    source = tmp_path / "locked.json"
+    source.write_text("{}", encoding="utf-8")
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "locked.json":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # root can read anything, so simulate
+    monkeypatch.chdir(tmp_path)
+    result = run("locked.json", "--out", "out")
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        "locked.json: error [json]: the file cannot be read (Permission denied).",
+        "  hint: check that you have permission to read it."]
