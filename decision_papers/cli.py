@@ -63,6 +63,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 naming every output that is stale, "
                         "missing or orphaned")
+    p.add_argument("--part2", type=Path, default=None, metavar="DIR",
+                   help="also build each Part 2 (confidential) paper into DIR, which must not "
+                        "be the published OUT folder; Part 2 is never built otherwise")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, metavar="DIR",
                    help="folder of form templates (default: templates/)")
@@ -115,7 +118,7 @@ def _build_command(argv, stdout, stderr) -> int:
         if args.check:
             papers = build_all(sources, out_dir, args.strict, args.templates, args.rules)
         else:
-            papers = build(sources, out_dir, args.strict, args.templates, args.rules)
+            papers = build(sources, out_dir, args.strict, args.templates, args.rules, args.part2)
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -146,6 +149,9 @@ def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
                 names = ", ".join(sorted(paper.outputs))
                 print(f"built {display_path(paper.path)} -> {display_path(out_dir)}: {names}",
                       file=stdout)
+                if paper.part2_outputs:
+                    print(f"built Part 2 (confidential) of {paper.id}: "
+                          f"{', '.join(sorted(paper.part2_outputs))}", file=stdout)
     return 1 if failed else 0
 
 

@@ -13,8 +13,13 @@ UNWANTED_RELS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
     "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
 )
-"""Parts of python-docx's default template that a paper must not carry."""
+"""Parts of python-docx's default template that a paper must not carry
+(``app.xml`` names the template's application and statistics)."""
+
+_SETTINGS_LEFTOVERS = ("w:rsids", "w14:docId", "w15:docId", "w:proofState", "w:savePreviewPicture",
+                       "w:attachedTemplate")
 
 
 def drop_template_leftovers(document) -> None:
@@ -26,6 +31,21 @@ def drop_template_leftovers(document) -> None:
     for rid in [r for r, rel in rels.items() if rel.reltype in UNWANTED_RELS]:
         del rels[rid]
         rels.related_parts.pop(rid, None)
+
+
+def scrub_settings(document, language: str) -> None:
+    """Remove the template's editing ids and proofing claims; set the theme language."""
+    settings = document.settings.element
+    for tag in _SETTINGS_LEFTOVERS:
+        try:
+            found = settings.findall(qn(tag))
+        except KeyError:  # a namespace prefix python-docx does not know
+            found = [e for e in settings if e.tag.endswith("}" + tag.split(":")[1])]
+        for element in found:
+            settings.remove(element)
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), language)
 
 
 def set_default_language(document, language: str) -> None:

@@ -87,6 +87,8 @@ class Metadata:
     """Created/modified stamp: from the source or ``SOURCE_DATE_EPOCH``."""
     language: str = "en-GB"
     """Document language."""
+    marking: str | None = None
+    """Protective marking printed on every page (Part 2 papers), else ``None``."""
 
 
 @dataclass

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import intermediate, output, prose, templates, write_docx, write_markdown
@@ -46,6 +46,8 @@ class Paper:
     """True when the source's status is approved: its text is then a record."""
     form_version: str | None = None
     """Form version the paper is built under."""
+    part2_outputs: dict[str, bytes] = field(default_factory=dict)
+    """Part 2 file name → bytes, only when asked for; never written to ``out/``."""
 
     @property
     def failed(self) -> bool:
@@ -79,9 +81,19 @@ def decision_date(data: dict) -> dt.date:
     return dt.date.fromisoformat(data["approval"].get("date") or data["chief_executive"]["date"])
 
 
+PART2_MARKING = "CONFIDENTIAL – PART 2 – NOT FOR PUBLICATION"
+"""Printed on every page of a Part 2 paper."""
+
+
 def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.TEMPLATES_DIR,
-              rules_dir: Path = RULES_DIR) -> Paper:
-    """Take one source through every step, in memory."""
+              rules_dir: Path = RULES_DIR, part2: bool = False) -> Paper:
+    """Take one source through every step, in memory.
+
+    Part 1 is built from the source with ``part2`` removed, by exactly the
+    steps a source without Part 2 takes, so nothing confidential can reach a
+    published output.  Part 2 material is checked on every build, but
+    rendered only when ``part2`` is asked for.
+    """
     paper = Paper(path)
     try:
         source = load(path)
@@ -94,43 +106,88 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     data = source.data
     paper.id, paper.approved = data["id"], data["status"] == "approved"
     paper.form_version = data["form"]["version"]
-    thresholds, problems = load_thresholds(data["organisation"]["rules"],
-                                           decision_date(data), rules_dir,
-                                           source.place(("organisation", "rules")))
-    paper.problems += problems
-    form = data["form"]["template"]
-    if form not in templates.forms(templates_dir):
-        known = ", ".join(templates.forms(templates_dir)) or "none"
-        paper.problems.append(Problem(
-            f'there is no form "{form}" (no folder templates/{form}/ with a {templates.LAYOUT}).',
-            (source.place(("form", "template")),), f"use one of: {known}.", rule="template"))
-    figures = collect(data, thresholds)
-    view, resolver = prose.view(source, figures)
-    paper.problems += resolver.problems
-    paper.problems += run_checks(source, figures, resolver.references)
+    paper.problems += _part2_declared(source)
+    public = replace(source, data={k: v for k, v in data.items() if k != "part2"})
+    prepared = _prepare(public, paper, templates_dir, rules_dir)
+    if "part2" in data:
+        confidential = _prepare(source, Paper(path), templates_dir, rules_dir)
+        paper.problems += [p for p in confidential[2]
+                           if any((pl.json_path or "").startswith("$.part2") for pl in p.places)]
     if strict:
         paper.problems = [_as_error(p) for p in paper.problems]
     if paper.failed:
         return paper
-    try:
-        markdown = templates.render(data["form"]["template"], view, templates_dir)
-        blocks = intermediate.parse(markdown)
-    except templates.TemplateProblem as exc:
-        paper.problems.append(exc.problem)
+    figures, view, _, references = prepared
+    document = _render(public, view, "layout.md.j2", None, paper, templates_dir)
+    if document is None:
         return paper
-    except intermediate.UnsupportedMarkdown as exc:
-        paper.problems.append(Problem(
-            f"{exc}; the templates of form {data['form']['template']} must use only "
-            f"{', '.join(intermediate.RULES)}.",
-            (Place(f"templates/{data['form']['template']}"),), rule="template"))
-        return paper
-    document = Document(_metadata(source, view), blocks)
     paper.outputs = {
         f"{paper.id}.docx": output.normalise_docx(write_docx.render(document)),
         f"{paper.id}.md": write_markdown.render(document).encode("utf-8"),
-        f"{paper.id}.figures.json": render_figures(source, figures, resolver.references),
+        f"{paper.id}.figures.json": render_figures(public, figures, references),
     }
+    if part2 and "part2" in data:
+        document = _render(source, confidential[1], "part2.md.j2", PART2_MARKING, paper,
+                           templates_dir)
+        if document is None:
+            paper.outputs = {}
+            return paper
+        paper.part2_outputs = {
+            f"{paper.id}.part2.docx": output.normalise_docx(write_docx.render(document)),
+            f"{paper.id}.part2.md": write_markdown.render(document).encode("utf-8"),
+        }
     return paper
+
+
+def _part2_declared(source: Source) -> list[Problem]:
+    """"Is there a Part 2 form?" must match whether the source has Part 2 material."""
+    has, says = "part2" in source.data, source.data["publication"]["part2"]
+    if has == says:
+        return []
+    message = ("the source has Part 2 material, but publication.part2 says there is no "
+               "Part 2 form." if has else "publication.part2 says there is a Part 2 form, but "
+               "the source has no part2 material.")
+    hint = ('set "part2": true in publication.' if has else
+            'add the Part 2 material under "part2", or set publication.part2 to false.')
+    return [Problem(message, (source.place(("publication", "part2")),), hint, rule="part2")]
+
+
+def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path):
+    """Figures, checks and the template view for one source (public or full)."""
+    data = source.data
+    thresholds, problems = load_thresholds(data["organisation"]["rules"],
+                                           decision_date(data), rules_dir,
+                                           source.place(("organisation", "rules")))
+    form = data["form"]["template"]
+    if form not in templates.forms(templates_dir):
+        known = ", ".join(templates.forms(templates_dir)) or "none"
+        problems.append(Problem(
+            f'there is no form "{form}" (no folder templates/{form}/ with a {templates.LAYOUT}).',
+            (source.place(("form", "template")),), f"use one of: {known}.", rule="template"))
+    figures = collect(data, thresholds)
+    view, resolver = prose.view(source, figures)
+    problems += resolver.problems
+    problems += run_checks(source, figures, resolver.references)
+    paper.problems += problems
+    return figures, view, problems, resolver.references
+
+
+def _render(source: Source, view: dict, layout: str, marking: str | None, paper: Paper,
+            templates_dir: Path) -> Document | None:
+    """Templates → Markdown → model; ``None`` (with a problem recorded) on failure."""
+    form = source.data["form"]["template"]
+    try:
+        markdown = templates.render(form, view, templates_dir, layout)
+        blocks = intermediate.parse(markdown)
+    except templates.TemplateProblem as exc:
+        paper.problems.append(exc.problem)
+        return None
+    except intermediate.UnsupportedMarkdown as exc:
+        paper.problems.append(Problem(
+            f"{exc}; the templates of form {form} must use only "
+            f"{', '.join(intermediate.RULES)}.", (Place(f"templates/{form}"),), rule="template"))
+        return None
+    return Document(_metadata(source, view, marking), blocks)
 
 
 def _as_error(problem: Problem) -> Problem:
@@ -140,14 +197,16 @@ def _as_error(problem: Problem) -> Problem:
                    "error", problem.details)
 
 
-def _metadata(source: Source, view: dict) -> Metadata:
+def _metadata(source: Source, view: dict, marking: str | None = None) -> Metadata:
     data = source.data
+    title = plain(intermediate.parse(view["title"])[0].spans)
     return Metadata(
-        title=plain(intermediate.parse(view["title"])[0].spans),
+        title=f"Part 2: {title}" if marking else title,
         reference=data["reference"],
         form_version=data["form"]["version"],
         organisation=data["organisation"]["name"],
         date=source_date(data),
+        marking=marking,
     )
 
 
@@ -158,13 +217,15 @@ def default_sources(root: Path = ROOT) -> list[Path]:
 
 def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
               templates_dir: Path = templates.TEMPLATES_DIR,
-              rules_dir: Path = RULES_DIR, keep_record: bool = True) -> list[Paper]:
+              rules_dir: Path = RULES_DIR, keep_record: bool = True,
+              part2: bool = False) -> list[Paper]:
     """Build every source in memory, in sorted order; write nothing.
 
     ``keep_record`` applies the approved-paper rule against ``out_dir``;
     comparing (``diff``) turns it off because it writes nothing.
     """
-    papers = [build_one(p, strict, templates_dir, rules_dir) for p in sorted(paths, key=str)]
+    papers = [build_one(p, strict, templates_dir, rules_dir, part2)
+              for p in sorted(paths, key=str)]
     _duplicate_ids(papers)
     if keep_record:
         for paper in papers:
@@ -173,14 +234,25 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
 
 
 def build(paths: list[Path], out_dir: Path, strict: bool = False,
-          templates_dir: Path = templates.TEMPLATES_DIR, rules_dir: Path = RULES_DIR) -> list[Paper]:
-    """Build every source; write outputs of the papers that succeeded."""
-    papers = build_all(paths, out_dir, strict, templates_dir, rules_dir)
+          templates_dir: Path = templates.TEMPLATES_DIR, rules_dir: Path = RULES_DIR,
+          part2_dir: Path | None = None) -> list[Paper]:
+    """Build every source; write outputs of the papers that succeeded.
+
+    Part 2 papers are built only with ``part2_dir``, which must not be the
+    published folder.
+    """
+    if part2_dir is not None and part2_dir.resolve() == out_dir.resolve():
+        raise UsageError("Part 2 papers are confidential: give --part2 a folder other than "
+                         f"the published one ({display_path(out_dir)}).")
+    papers = build_all(paths, out_dir, strict, templates_dir, rules_dir,
+                       part2=part2_dir is not None)
     output.sweep(out_dir)
     for paper in papers:
         if not paper.failed:
             for name, data in sorted(paper.outputs.items()):
                 output.write_atomic(out_dir / name, data)
+            for name, data in sorted(paper.part2_outputs.items()):
+                output.write_atomic(part2_dir / name, data)
     return papers
 
 

@@ -114,6 +114,11 @@ class Resolver:
     def _figure_text(self, match, path) -> str:
         fid, style = match.group(1), match.group(2) or ""
         figure = self.figures.get(fid)
+        if figure is None and fid.startswith("part2."):
+            self._problem(f'"{{{fid}}}" is a confidential Part 2 figure; Part 1 can only say '
+                          "that a Part 2 form exists.", path,
+                          "move the sentence into part2.paragraphs.")
+            return match.group(0)
         if figure is None:
             hint = _suggest(fid, self.figures) or "see out/<id>.figures.json for the names of figures."
             self._problem(f'"{{{fid}}}" does not name a figure.', path, hint)

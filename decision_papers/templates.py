@@ -39,14 +39,15 @@ def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
     return sorted(p.name for p in templates_dir.iterdir() if (p / LAYOUT).is_file())
 
 
-def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR) -> str:
-    """Render the layout to Markdown, or raise ``TemplateProblem``."""
+def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
+           layout: str = LAYOUT) -> str:
+    """Render ``layout`` (the Part 1 layout by default) to Markdown, or raise ``TemplateProblem``."""
     folder = templates_dir / form
     env = environment(form, templates_dir)
     try:
-        return env.get_template(LAYOUT).render(**context)
+        return env.get_template(layout).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        name = exc.name or exc.filename or LAYOUT
+        name = exc.name or exc.filename or layout
         raise TemplateProblem(Problem(
             f"template syntax error: {exc.message}.",
             (Place(f"templates/{form}/{name}", exc.lineno),), rule="template")) from None

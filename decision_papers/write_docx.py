@@ -42,6 +42,7 @@ def new_document(doc: Document):
     """
     word = new_docx()
     docx_xml.drop_template_leftovers(word)
+    docx_xml.scrub_settings(word, doc.meta.language)
     _page_setup(word, doc)
     _styles(word, doc)
     _properties(word, doc)
@@ -61,10 +62,17 @@ def _page_setup(word, doc: Document) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.54))
     header = section.header.paragraphs[0]
-    header.text = f"{doc.meta.reference}"
+    header.text = doc.meta.reference
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
-    footer.text = f"{doc.meta.form_version}\tPage "
+    if doc.meta.marking:  # a protective marking goes at the top and bottom of every page
+        header.text = f"{doc.meta.marking}\t{doc.meta.reference}"
+        header.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        for paragraph in (header, ):
+            paragraph.runs[0].bold = True
+        footer.add_run(doc.meta.marking).bold = True
+        footer.add_run("\t")
+    footer.add_run(f"{doc.meta.form_version}\tPage ")
     docx_xml.add_field(footer, "PAGE")
     footer.add_run(" of ")
     docx_xml.add_field(footer, "NUMPAGES")

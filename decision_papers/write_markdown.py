@@ -37,6 +37,8 @@ def _front_matter(doc: Document) -> str:
         "date": meta.date.date().isoformat(),
         "language": meta.language,
     }
+    if meta.marking:
+        fields["marking"] = meta.marking
     # JSON strings are valid YAML scalars, and escape everything they must
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
     return "---\n" + "\n".join(lines) + "\n---"
