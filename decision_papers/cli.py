@@ -41,6 +41,8 @@ other commands:
   python build.py textconv FILE.docx     print a paper's text, for git diff
   python build.py diff [REV_A] [REV_B] [DECISION] [--redline OUT.docx]
                                          compare papers at two git revisions
+  python build.py publish --as-of DATE OUTDIR
+                                         write the papers publishable on DATE
   (each has its own --help)
 """
 
@@ -199,4 +201,10 @@ def diff(argv, stdout, stderr) -> int:
     return compare.main(argv, stdout, stderr)
 
 
-COMMANDS = {"textconv": textconv, "diff": diff}
+def publish(argv, stdout, stderr) -> int:
+    """``publish --as-of DATE OUTDIR``: write the publishable Part 1 papers."""
+    from . import publish as publishing
+    return publishing.main(argv, stdout, stderr)
+
+
+COMMANDS = {"textconv": textconv, "diff": diff, "publish": publish}

@@ -48,6 +48,22 @@ def scrub_settings(document, language: str) -> None:
         theme_lang.set(qn("w:val"), language)
 
 
+def strip_revision_ids(document) -> None:
+    """Remove the template's revision-session ids (``w:rsid*``) from body and styles.
+
+    They identify editing sessions of the machine that made the template, and
+    mean nothing in a generated paper.
+    """
+    rsid = qn("w:rsid")
+    for root in (document.element, document.styles.element):
+        for element in list(root.iter()):
+            if element.tag == rsid:
+                element.getparent().remove(element)
+                continue
+            for name in [a for a in element.attrib if a.split("}")[-1].startswith("rsid")]:
+                del element.attrib[name]
+
+
 def set_default_language(document, language: str) -> None:
     """Set ``w:lang`` on the document defaults so spelling uses ``language``."""
     styles = document.styles.element
@@ -148,21 +164,23 @@ def track_paragraph_mark(paragraph, kind: str, rev_id: int, author: str, date: s
     rpr.insert(0, _revision(kind, rev_id, author, date))  # ins/del lead w:rPr
 
 
-def track_style_change(paragraph, old_style_id: str, rev_id: int, author: str,
+def track_style_change(paragraph, old_style_id: str | None, rev_id: int, author: str,
                        date: str) -> None:
     """Record that a paragraph's style was ``old_style_id`` (``w:pPrChange``).
 
     So a bullet that became a plain paragraph, or moved a level, is a tracked
-    formatting change that rejecting puts back.
+    formatting change that rejecting puts back.  ``None`` means the paragraph
+    had no style of its own (Normal).
     """
     ppr = paragraph._p.get_or_add_pPr()  # noqa: SLF001
     change = OxmlElement("w:pPrChange")
     for attr, value in (("w:id", str(rev_id)), ("w:author", author), ("w:date", date)):
         change.set(qn(attr), value)
     old = OxmlElement("w:pPr")
-    style = OxmlElement("w:pStyle")
-    style.set(qn("w:val"), old_style_id)
-    old.append(style)
+    if old_style_id is not None:
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), old_style_id)
+        old.append(style)
     change.append(old)
     ppr.append(change)  # w:pPrChange is always the last child of w:pPr
 

@@ -48,6 +48,10 @@ class Paper:
     """Form version the paper is built under."""
     part2_outputs: dict[str, bytes] = field(default_factory=dict)
     """Part 2 file name → bytes, only when asked for; never written to ``out/``."""
+    approval_date: dt.date | None = None
+    """When the decision was approved, if it has been."""
+    deferred_until: dt.date | None = None
+    """End of the Part 1 publication deferral, if publication is deferred."""
 
     @property
     def failed(self) -> bool:
@@ -106,6 +110,10 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     data = source.data
     paper.id, paper.approved = data["id"], data["status"] == "approved"
     paper.form_version = data["form"]["version"]
+    if data["approval"].get("date"):
+        paper.approval_date = dt.date.fromisoformat(data["approval"]["date"])
+    if data["publication"]["deferred"]:
+        paper.deferred_until = dt.date.fromisoformat(data["publication"]["until"])
     paper.problems += _part2_declared(source)
     public = replace(source, data={k: v for k, v in data.items() if k != "part2"})
     prepared = _prepare(public, paper, templates_dir, rules_dir)

@@ -43,6 +43,7 @@ def new_document(doc: Document):
     word = new_docx()
     docx_xml.drop_template_leftovers(word)
     docx_xml.scrub_settings(word, doc.meta.language)
+    docx_xml.strip_revision_ids(word)
     _page_setup(word, doc)
     _styles(word, doc)
     _properties(word, doc)
