@@ -376,7 +376,8 @@ def _closest(figures: Figures, kind: str, test) -> str | None:
 
 _MONTH = "(" + "|".join(fmt.MONTHS) + ")"
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? " + _MONTH + r",? (\d{4}|\d{2})\b")
-_MONTH_YEAR = re.compile(r"(?<!\d )(?<!\d\d )\b" + _MONTH + r" (\d{4})\b")
+_MONTH_YEAR = re.compile(r"(?<!\d )(?<!\d\d )(?<!st )(?<!nd )(?<!rd )(?<!th )\b" + _MONTH
+                         + r" (\d{4})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
 _MONEY = re.compile(r"£\s?(\d[\d,]*(?:\.\d+)?)( ?(?:million|m)\b)?")
 _PERCENT = re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|per ?cent\b)")

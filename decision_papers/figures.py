@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from . import formatting as fmt
 from .rules import Threshold
@@ -27,6 +27,8 @@ FORMATS = {
     "claim": ("",),
 }
 """Formats a reference may ask for, as ``{id:format}``; ``""`` is the default."""
+
+PENNY = Decimal("0.01")
 
 CLAIM_WORDS = {
     "exceeds": ("exceeds", "does not exceed"),
@@ -174,9 +176,15 @@ def _restated(data: dict, figures: Figures) -> None:
 
 def derive(figures: Figures, fid: str, kind: str, expected, formula: str,
            inputs: tuple[str, ...], rule: str) -> None:
-    """Attach a derivation to ``fid``: check it if stated, else create it."""
+    """Attach a derivation to ``fid``: check it if stated, else create it.
+
+    Derived money is rounded to whole pence (half up), as a finance system
+    would: £100,000 over three years is £33,333.33 a year.
+    """
     if expected is None:
         return
+    if kind == "money" and expected.as_tuple().exponent < -2:
+        expected = expected.quantize(PENNY, rounding=ROUND_HALF_UP)
     existing = figures.get(fid)
     if existing is None:
         figures.add(Figure(fid, kind, expected, None, formula, None, inputs, rule))
@@ -235,16 +243,18 @@ def _derive_procurement(data: dict, figures: Figures) -> None:
     p = "procurement"
     term, ext = figures.value(f"{p}.term_years"), figures.value(f"{p}.extension_years") or 0
     annual = figures.value(f"{p}.annual_value")
-    if annual is None and figures.value(f"{p}.term_value") is not None and term:
+    from_term = annual is None and figures.value(f"{p}.term_value") is not None
+    if from_term and term:
         derive(figures, f"{p}.annual_value", "money",
                figures.value(f"{p}.term_value") / term,
                f"{p}.term_value ÷ {p}.term_years", (f"{p}.term_value", f"{p}.term_years"),
                "multi_year")
         annual = figures.value(f"{p}.annual_value")
-    if annual is not None:
+    if annual is not None and not from_term:  # else the check would be circular
         derive(figures, f"{p}.term_value", "money", annual * term,
                f"{p}.annual_value × {p}.term_years",
                (f"{p}.annual_value", f"{p}.term_years"), "multi_year")
+    if annual is not None:
         derive(figures, f"{p}.extension_value", "money", annual * ext,
                f"{p}.annual_value × {p}.extension_years",
                (f"{p}.annual_value", f"{p}.extension_years"), "multi_year")

@@ -147,6 +147,10 @@ def _explain(source: Source, error) -> list[Problem]:
     elif v == "minimum":
         message = f"{_describe(inst)} is negative; it must be {value} or more."
         hint = "write the amount without a minus sign; say in the text if it is a reduction."
+    elif v == "maximum":
+        limit = f"£{value:,}" if kind == "money" else f"{value:,}"
+        message = f"{_describe(inst)} is more than the largest value allowed here ({limit})."
+        hint = "check for extra digits."
     elif v == "multipleOf":
         message = f"{_describe(inst)} has fractions of a penny."
         hint = "round money to whole pence (two decimal places at most)."
