@@ -24,8 +24,8 @@ _HEADING_NUMBER = re.compile(r"^(\d+)\. ")
 
 
 def read(path) -> Document:
-    """Read a paper's DOCX back into a ``Document``."""
-    word = docx.Document(str(path))
+    """Read a paper's DOCX (a path or a binary file object) back into a ``Document``."""
+    word = docx.Document(path if hasattr(path, "read") else str(path))
     blocks: list = []
     for item in word.iter_inner_content():
         if isinstance(item, DocxTable):

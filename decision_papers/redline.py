@@ -291,7 +291,7 @@ class _Writer:
         elif new is None:
             docx_xml.track_paragraph_mark(paragraph, "del", *self._rev())
         elif old.style != new.style:
-            old_id = self.word.styles[old.style or "Normal"].style_id
+            old_id = None if old.style is None else self.word.styles[old.style].style_id
             docx_xml.track_style_change(paragraph, old_id, *self._rev())
         self._runs(paragraph, self._segments(
             old and old.spans, new and new.spans, old and old.prefix, new and new.prefix))

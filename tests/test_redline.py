@@ -100,10 +100,10 @@ def _runs(paragraph, drop: str) -> list[tuple[str, bool, bool]]:
 
 
 def _style(paragraph, rejected: bool) -> str | None:
-    if rejected:
-        before = paragraph.find("w:pPr/w:pPrChange/w:pPr/w:pStyle", NS)
-        if before is not None:
-            return before.get(w("val"))
+    change = paragraph.find("w:pPr/w:pPrChange/w:pPr", NS)
+    if rejected and change is not None:
+        style = change.find("w:pStyle", NS)
+        return None if style is None else style.get(w("val"))
     style = paragraph.find("w:pPr/w:pStyle", NS)
     return None if style is None else style.get(w("val"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -183,6 +184,21 @@ def test_diff_reports_figures_and_text(repo):
     assert "--- a/out/pcd-1717.md (HEAD)" in lines
     assert "+++ b/out/pcd-1717.md (working tree)" in lines
     assert sum(1 for line in lines if line.startswith("+") and not line.startswith("+++")) == 6
+
+
+def test_diff_redline_marks_the_changes_as_tracked_changes(repo):
+    change_previous_value(repo)
+    result = run("diff", "--redline", "changes.docx")
+    assert result.code == 0, result.err
+    assert result.out.endswith("redline of pcd-1717 written to changes.docx\n")
+    with zipfile.ZipFile(repo / "changes.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    deleted = re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", body)
+    inserted = [t for chunk in re.findall(r"<w:ins [^>]*>(.*?)</w:ins>", body)
+                for t in re.findall(r"<w:t[^>]*>([^<]*)</w:t>", chunk)]
+    # words keep their punctuation ("£83,820."); compare the figures themselves
+    assert sorted({t.rstrip(".,") for t in deleted}) == ["£111,845", "£69,260", "£83,820"]
+    assert sorted({t.rstrip(".,") for t in inserted}) == ["£112,345", "£69,760", "£84,320"]
 
 
 def test_diff_between_two_revisions_and_no_changes(repo):
