@@ -110,11 +110,7 @@ def _flatten(block, depth: int, found: list[Unit], tables, level: int = 1) -> No
         for inner in rest:
             _flatten(inner, 1, found, tables)
     elif isinstance(block, BulletList):
-        shown = min(level, 3)
-        if depth:
-            style = f"{write_docx.NUMBERED_BULLET} {shown}"
-        else:
-            style = "List Bullet" if shown == 1 else f"List Bullet {shown}"
+        style = write_docx.bullet_style(depth, level)
         for item in block.items:
             first, *rest = item
             found.append(Unit("p", style, "", tuple(first.spans)))

@@ -147,12 +147,16 @@ def _numbered(word, block: NumberedParagraph, depth: int) -> None:
         HANDLERS[type(inner)](word, inner, 1)
 
 
-def _bullets(word, block: BulletList, depth: int, level: int = 1) -> None:
+def bullet_style(depth: int, level: int) -> str:
+    """The style for a bullet at ``level`` (1-3), inside a numbered paragraph or not."""
     level = min(level, 3)
     if depth:
-        style = f"{NUMBERED_BULLET} {level}"
-    else:
-        style = "List Bullet" if level == 1 else f"List Bullet {level}"
+        return f"{NUMBERED_BULLET} {level}"
+    return "List Bullet" if level == 1 else f"List Bullet {level}"
+
+
+def _bullets(word, block: BulletList, depth: int, level: int = 1) -> None:
+    style = bullet_style(depth, level)
     for item in block.items:
         first, *rest = item
         _spans(word.add_paragraph(style=style), first.spans)
