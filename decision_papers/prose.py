@@ -24,7 +24,7 @@ from .figures import FORMATS, Figures
 from .problems import Problem
 from .source import Source
 from .validate import _suggest
-from .walk import FIGURE_KINDS, PROSE_KINDS, leaves
+from .walk import FIGURE_KINDS, leaves
 
 REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?::([a-z_]*))?\}")
 """``{contracts.vru.variation}`` or ``{approval.date:month}``."""

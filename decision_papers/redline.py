@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm
 
 from . import docx_xml, write_docx
 from .model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table, plain
@@ -336,15 +334,8 @@ class _Writer:
         """Finish the open table the way ``write_docx`` lays tables out."""
         table, self.table = self.table, None
         self.table_old, self.table_new = set(), set()
-        if table is None or len(table.columns) != 2:
-            return
-        table.autofit = False  # declaration tables: wide text, narrow tick
-        for column, width in zip(table.columns, (Cm(12.5), Cm(3.5))):
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
-        for row in table.rows:
-            row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if table is not None:
+            write_docx.lay_out_table(table)
 
 
 def render(old: Document, new: Document, author: str = "decision-papers",

@@ -176,14 +176,20 @@ def _table(word, block: Table, depth: int) -> None:
     for row, cells in zip(table.rows[1:], block.rows):
         for cell, spans in zip(row.cells, cells):
             _spans(cell.paragraphs[0], spans)
-    if len(block.header) == 2:  # declaration tables: wide text, narrow tick
-        table.autofit = False
-        for column, width in zip(table.columns, (Cm(12.5), Cm(3.5))):
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
-        for row in table.rows:
-            row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    lay_out_table(table)
+
+
+def lay_out_table(table) -> None:
+    """Two-column (declaration) tables: wide statement, narrow centred tick."""
+    if len(table.columns) != 2:
+        return
+    table.autofit = False
+    for column, width in zip(table.columns, (Cm(12.5), Cm(3.5))):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    for row in table.rows:
+        row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 HANDLERS = {

@@ -11,7 +11,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from support import EXAMPLE, ROOT, docx_paragraphs, markdown_paragraphs, normalise, run
+from support import EXAMPLE, ROOT, docx_paragraphs, markdown_paragraphs, run
 
 # Every part of the reference paper, as text that must appear in both outputs.
 REFERENCE_PARTS = [
