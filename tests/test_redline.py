@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 import os
 import shutil
 import subprocess
@@ -360,3 +361,20 @@ def test_libreoffice_opens_the_redline(tmp_path, paper, edited):
     text = soffice(tmp_path, source, "txt:Text").read_text("utf-8-sig")
     assert "£26,565" in text
     assert f"3.4\t{NEW_PARAGRAPH}March 2025." in text
+
+
+@needs_soffice
+def test_libreoffice_lists_every_change_as_a_tracked_change(tmp_path, paper, edited):
+    source = tmp_path / "redline.docx"
+    source.write_bytes(normalise_docx(redline.render(paper, edited)))
+    with zipfile.ZipFile(source) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    deleted = [t for t in re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", body) if t.strip()]
+    odt = soffice(tmp_path, source, "odt")
+    with zipfile.ZipFile(odt) as archive:
+        content = archive.read("content.xml").decode("utf-8")
+    # LibreOffice merges neighbouring changes into one region, so compare content, not counts
+    regions = re.findall(r"<text:changed-region.*?</text:changed-region>", content, re.S)
+    removed = " ".join(re.sub(r"<[^>]+>", "", r) for r in regions if "<text:deletion>" in r)
+    assert deleted and all(word in removed for word in deleted)
+    assert sum("<text:insertion>" in r for r in regions) >= 2
