@@ -28,6 +28,17 @@ def test_a_source_over_the_size_limit_is_refused(tmp_path, monkeypatch):
     assert not Path("out").exists()
 
 
+def test_ten_thousand_paragraphs_are_handled(tmp_path):
+    data = json.loads(MINIMAL.read_text(encoding="utf-8"))
+    data["part1"]["background"] = [f"Paragraph {i} of a long section." for i in range(10_000)]
+    source = tmp_path / "long.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    result = run(source, "--out", tmp_path / "out", "-q")
+    assert (result.code, result.err) == (0, "")
+    text = (tmp_path / "out" / "minimal.md").read_text(encoding="utf-8")
+    assert "\n1.10000 Paragraph 9999 of a long section.\n" in text
+
+
 def test_duplicate_ids_across_files_build_neither(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in ("a.json", "b.json"):
