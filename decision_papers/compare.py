@@ -140,7 +140,7 @@ def main(argv, stdout, stderr) -> int:
         rev_a = revs[0] if revs else "HEAD"
         rev_b = revs[1] if len(revs) > 1 else WORKING_TREE
         old, new = snapshot(top, rev_a, stderr), snapshot(top, rev_b, stderr)
-    except GitError as exc:
+    except (GitError, pipeline.UsageError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
     if old is None or new is None:

@@ -83,8 +83,10 @@ class Metadata:
     """Form version printed in the header, e.g. ``PCD April 2023``."""
     organisation: str
     """Author of record."""
-    date: dt.datetime
-    """Created/modified stamp: from the source or ``SOURCE_DATE_EPOCH``."""
+    date: dt.date
+    """The paper's date: approval, else the chief executive's consultation."""
+    stamp: dt.datetime
+    """Created/modified document properties: ``SOURCE_DATE_EPOCH`` where set, else ``date``."""
     language: str = "en-GB"
     """Document language."""
     marking: str | None = None

@@ -213,7 +213,8 @@ def _metadata(source: Source, view: dict, marking: str | None = None) -> Metadat
         reference=data["reference"],
         form_version=data["form"]["version"],
         organisation=data["organisation"]["name"],
-        date=source_date(data),
+        date=decision_date(data),
+        stamp=source_date(data),
         marking=marking,
     )
 

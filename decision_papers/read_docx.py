@@ -95,4 +95,4 @@ def _metadata(word) -> Metadata:
     created = props.created.replace(tzinfo=None) if props.created else dt.datetime(1970, 1, 1)
     return Metadata(title=props.title or "", reference=props.subject or "",
                     form_version=footer.split("\t", 1)[0], organisation=props.author or "",
-                    date=created, language=props.language or "en-GB")
+                    date=created.date(), stamp=created, language=props.language or "en-GB")

@@ -344,12 +344,12 @@ def render(old: Document, new: Document, author: str = "decision-papers",
 
     Reviewers see in Word exactly what changed between two versions of a
     paper and can accept or reject each change.  Every revision carries
-    ``author`` and ``date`` (default: ``new.meta.date``, never the clock) and
+    ``author`` and ``date`` (default: ``new.meta.stamp``, never the clock) and
     ids numbered in order, so the same inputs give the same bytes once
     normalised with ``output.normalise_docx``.
     """
     word = write_docx.new_document(new)
-    writer = _Writer(word, author, _stamp(date or new.meta.date))
+    writer = _Writer(word, author, _stamp(date or new.meta.stamp))
     for old_unit, new_unit in align(flatten(old), flatten(new)):
         writer.write(old_unit, new_unit)
     writer.close_table()

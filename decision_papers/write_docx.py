@@ -113,7 +113,7 @@ def _properties(word, doc: Document) -> None:
     props.author = meta.organisation
     props.last_modified_by = meta.organisation
     props.language = meta.language
-    props.created = props.modified = meta.date
+    props.created = props.modified = meta.stamp
     props.revision = 1
     props.comments = ""
     props.keywords = ""

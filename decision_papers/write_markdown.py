@@ -34,7 +34,7 @@ def _front_matter(doc: Document) -> str:
         "reference": meta.reference,
         "form": meta.form_version,
         "organisation": meta.organisation,
-        "date": meta.date.date().isoformat(),
+        "date": meta.date.isoformat(),
         "language": meta.language,
     }
     if meta.marking:

@@ -43,7 +43,7 @@ def w(tag: str) -> str:
 
 def meta(date: dt.datetime = WHEN) -> Metadata:
     """Metadata for a hand-made paper."""
-    return Metadata("A paper", "PCD 1", "PCD April 2023", "MOPAC", date)
+    return Metadata("A paper", "PCD 1", "PCD April 2023", "MOPAC", date.date(), date)
 
 
 def doc(*blocks) -> Document:

@@ -60,6 +60,9 @@ def test_properties_come_from_the_source_or_source_date_epoch(tmp_path):
     props = docx.Document(tmp_path / "epoch" / "pcd-1717.docx").core_properties
     assert props.created.isoformat().startswith("2023-11-14T22:13:20")
     assert props.modified == props.created
+    # the paper's own text, the record, does not depend on when it was built
+    assert (tmp_path / "epoch" / "pcd-1717.md").read_bytes() == \
+        (tmp_path / "plain" / "pcd-1717.md").read_bytes()
 
 
 def test_bad_source_date_epoch_is_a_usage_error(tmp_path, monkeypatch):
