@@ -119,6 +119,8 @@ class Resolver:
                           "that a Part 2 form exists.", path,
                           "move the sentence into part2.paragraphs.")
             return match.group(0)
+        if figure is None and fid.endswith(".months") and self._unmeasured(fid, path):
+            return match.group(0)
         if figure is None:
             hint = _suggest(fid, self.figures) or "see out/<id>.figures.json for the names of figures."
             self._problem(f'"{{{fid}}}" does not name a figure.', path, hint)
@@ -130,6 +132,22 @@ class Resolver:
             return match.group(0)
         self.references.append(Reference(fid, style, path))
         return figure.text(style)
+
+    def _unmeasured(self, fid: str, path) -> bool:
+        """Report a period whose months cannot be counted; ``False`` if not a period."""
+        base = fid[:-len(".months")]
+        start, end = self.figures.get(f"{base}.start"), self.figures.get(f"{base}.end")
+        if start is None or end is None:
+            return False
+        if end.value < start.value:
+            why, hint = "it ends before it starts", "correct the dates."
+        else:
+            why = "that is not a whole number of months"
+            hint = "end the period on the day before the day of the month it started (1 April " \
+                   "to 31 October), or print the dates instead."
+        self._problem(f'"{{{fid}}}" cannot be printed: {base} runs from {start.text()} to '
+                      f"{end.text()}, and {why}.", path, hint)
+        return True
 
     def block(self, text: str, path: tuple) -> str:
         """A prose field → Markdown paragraphs and bullet lists."""

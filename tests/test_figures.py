@@ -208,3 +208,19 @@ def test_a_claim_the_figures_contradict_is_an_error(tmp_path):
     assert paper.problems[0].message == (
         "the paper says contracts.kit.new_value (£1,250) is at or above "
         "thresholds.dmpc_variation (£100,000), but it is below; difference £98,750.")
+
+
+@pytest.mark.parametrize("end, why", [
+    ("2025-03-15", "and that is not a whole number of months."),
+    ("2024-03-15", "and it ends before it starts."),
+])
+def test_months_of_a_period_that_has_none_is_explained(tmp_path, end, why):
+    term = {"start": "2024-04-01", "end": end}
+    source = _minimal_with(tmp_path, part1__legal=["A {contracts.kit.term.months}-month term."])
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data["contracts"]["kit"]["term"] = term
+    source.write_text(json.dumps(data), encoding="utf-8")
+    messages = [(p.rule, p.message) for p in build_one(source).problems if p.rule == "reference"]
+    assert messages == [("reference", '"{contracts.kit.term.months}" cannot be printed: '
+                         "contracts.kit.term runs from 1 April 2024 to "
+                         f"{dt.date.fromisoformat(end).day} March {end[:4]}, {why}")]
