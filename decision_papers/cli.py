@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .pipeline import ROOT, UsageError, build, build_all, default_sources, freshness
+from .problems import printable
 from .rules import RULES_DIR
 from .source import display_path
 from .templates import TEMPLATES_DIR
@@ -137,7 +138,7 @@ def _problems(papers, stderr) -> int:
         if paper.failed:
             failed += 1
             errors = sum(p.severity == "error" for p in paper.problems)
-            print(f"{display_path(paper.path)}: not built ({errors} error"
+            print(f"{printable(display_path(paper.path))}: not built ({errors} error"
                   f"{'s' if errors != 1 else ''}); nothing was written for it.", file=stderr)
     return failed
 

@@ -85,6 +85,10 @@ def decision_date(data: dict) -> dt.date:
     return dt.date.fromisoformat(data["approval"].get("date") or data["chief_executive"]["date"])
 
 
+def _decision_date_field(data: dict) -> tuple[str, str]:
+    return ("approval", "date") if data["approval"].get("date") else ("chief_executive", "date")
+
+
 PART2_MARKING = "CONFIDENTIAL – PART 2 – NOT FOR PUBLICATION"
 """Printed on every page of a Part 2 paper."""
 
@@ -165,7 +169,8 @@ def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path)
     data = source.data
     thresholds, problems = load_thresholds(data["organisation"]["rules"],
                                            decision_date(data), rules_dir,
-                                           source.place(("organisation", "rules")))
+                                           source.place(("organisation", "rules")),
+                                           source.place(_decision_date_field(data)))
     form = data["form"]["template"]
     if form not in templates.forms(templates_dir):
         known = ", ".join(templates.forms(templates_dir)) or "none"

@@ -7,6 +7,7 @@ print them all at once and tests can compare them exactly.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -59,7 +60,19 @@ class Problem:
             lines.append(f"  see also {extra}")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)
+
+
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Show control, line-break and bidi characters as escapes.
+
+    Messages quote the user's text; a newline in it must not start a new line
+    of output, and a right-to-left override must not reorder what is shown.
+    """
+    return _INVISIBLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 class ProblemsFound(Exception):

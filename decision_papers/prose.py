@@ -152,7 +152,13 @@ class Resolver:
     def block(self, text: str, path: tuple) -> str:
         """A prose field → Markdown paragraphs and bullet lists."""
         parts = []
-        for kind, content in blocks(text):
+        found = blocks(text)
+        if found and found[0][0] == "bullets":
+            self._problem("this text starts with a bullet list; a paragraph needs a sentence "
+                          "before its bullets.", path,
+                          'add a sentence that introduces the list, e.g. "The options are:".',
+                          rule="text")
+        for kind, content in found:
             if kind == "para":
                 parts.append(self.inline(content, path))
             else:
@@ -160,9 +166,8 @@ class Resolver:
                                        for lvl, t in content))
         return "\n\n".join(parts)
 
-    def _problem(self, message, path, hint=None):
-        self.problems.append(Problem(message, (self.source.place(path),), hint,
-                                     rule="reference"))
+    def _problem(self, message, path, hint=None, rule="reference"):
+        self.problems.append(Problem(message, (self.source.place(path),), hint, rule=rule))
 
 
 def _escape_mid(text: str) -> str:

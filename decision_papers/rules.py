@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from . import formatting as fmt
 from .problems import Place, Problem
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -36,11 +37,12 @@ class Threshold:
 
 
 def load_thresholds(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
-                    named_at: Place | None = None):
+                    named_at: Place | None = None, dated_at: Place | None = None):
     """Return ``({id: Threshold}, problems)`` for the rules in force on ``as_of``.
 
     ``named_at`` is where the source names the rules file, for the message
-    when there is no such file.
+    when there is no such file; ``dated_at`` is where it gives the decision
+    date, for the message when no value is in force yet.
     """
     path = rules_dir / f"{name}.json"
     display = f"rules/{name}.json"
@@ -55,17 +57,24 @@ def load_thresholds(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
     except (OSError, ValueError) as exc:
         return {}, [Problem(f"the rules file cannot be read: {exc}.",
                             (Place(display),), rule="rules")]
-    found, problems = {}, []
+    found, problems, later = {}, [], {}
     for key, entry in sorted(data.get("thresholds", {}).items()):
         dated = sorted((dt.date.fromisoformat(v["from"]), v) for v in entry["values"])
         current = [v for start, v in dated if start <= as_of]
         if not current:
-            problems.append(Problem(
-                f'threshold "{key}" has no value in force on {as_of.isoformat()}.',
-                (Place(display, json_path=f"$.thresholds.{key}"),), rule="rules"))
+            later[key] = dated[0][0] if dated else None
             continue
         value = current[-1]
         found[key] = Threshold(key, entry["name"], Decimal(value["amount"]),
                                dt.date.fromisoformat(value["from"]),
                                entry.get("authority", ""))
+    if later:
+        first = min((d for d in later.values() if d), default=None)
+        places = tuple(Place(display, json_path=f"$.thresholds.{key}") for key in later)
+        problems.append(Problem(
+            f"the decision date, {fmt.date(as_of)}, is before {display} has a value for "
+            f"{', '.join(later)}" + (f" (the first is from {fmt.date(first)})." if first else "."),
+            ((dated_at,) if dated_at else ()) + places,
+            "check the year of the date, or add the thresholds then in force to the rules file.",
+            rule="rules"))
     return found, problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -75,6 +76,30 @@ def _fail(display: str, message: str, hint: str | None = None,
                                   hint, rule="json")])
 
 
+MAX_DIGITS, MAX_EXPONENT = 20, 15
+"""No figure needs more; beyond this, Decimal arithmetic would round."""
+
+
+class _TooBig(Exception):
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if value and (len(value.as_tuple().digits) > MAX_DIGITS or
+                  not -MAX_DIGITS <= value.adjusted() < MAX_EXPONENT):
+        raise _TooBig(text)
+    return value
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_EXPONENT:
+        raise _TooBig(text)
+    return int(text)
+
+
 def _reject_constant(name: str):
     raise ValueError(name)
 
@@ -135,7 +160,7 @@ def load(path: Path) -> Source:
                     "a decision source is a JSON object: start from "
                     "decisions/pcd-1717.json.", 1, 1)
     try:
-        data = json.loads(text, parse_float=Decimal,
+        data = json.loads(text, parse_float=_decimal, parse_int=_integer,
                           parse_constant=_reject_constant,
                           object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
@@ -145,6 +170,12 @@ def load(path: Path) -> Source:
                     *_find_key(text, exc.key)) from None
     except json.JSONDecodeError as exc:
         raise _syntax_problem(display, text, exc) from None
+    except _TooBig as exc:
+        found = re.search(rf"(?<![\w.]){re.escape(exc.text)}(?![\w.])", text)
+        raise _fail(display, f"the number {exc.text if len(exc.text) <= 30 else exc.text[:29] + '…'} is too large for a decision paper.",
+                    f"numbers here have at most {MAX_DIGITS} digits and are below "
+                    f"10^{MAX_EXPONENT}; check for extra digits.",
+                    *_line_col(text, found.start() if found else 0)) from None
     except ValueError as exc:
         name = str(exc)
         line, col = _line_col(text, text.find(name))
@@ -156,7 +187,31 @@ def load(path: Path) -> Source:
     if not isinstance(data, dict):
         raise _fail(display, "the file must hold one JSON object ({ ... }).",
                     "start from decisions/pcd-1717.json.", 1, 1)
+    half = next((c for s in _strings(data) for c in _SURROGATE.findall(s)), None)
+    if half:
+        escape = re.search(rf"\\u{ord(half):04x}", text, re.IGNORECASE)
+        raise _fail(display, f"the escape \\u{ord(half):04x} is half of a character pair "
+                    "(a lone surrogate), which no document can hold.",
+                    "write the character itself, or both halves of the pair.",
+                    *_line_col(text, escape.start() if escape else 0)) from None
     return Source(path, display, data, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _strings(value):
+    """Every string and key in parsed JSON (a loop: the data may be deep)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            yield from item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _find_key(text: str, key: str) -> tuple[int | None, int | None]:

@@ -60,6 +60,11 @@ def _kind(subschema) -> str | None:
     return None
 
 
+def _quote(text: str) -> str:
+    """User text in a message: quoted, and cut short so the message stays one line."""
+    return f'"{text}"' if len(text) <= 60 else f'"{text[:57]}…"'
+
+
 def _describe(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -82,7 +87,11 @@ def _suggest(word: str, options) -> str | None:
 def validate(source: Source) -> list[Problem]:
     """Return every schema problem in ``source``, in file order."""
     problems: list[Problem] = []
-    for error in _validator().iter_errors(source.data):
+    errors = list(_validator().iter_errors(source.data))
+    bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+    for error in errors:
+        if error.validator == "pattern" and tuple(error.absolute_path) in bad_dates:
+            continue  # not a date at all: saying so is enough
         for problem in _explain(source, error):
             if problem not in problems:  # if/then can report the same thing twice
                 problems.append(problem)
@@ -116,7 +125,7 @@ def _explain(source: Source, error) -> list[Problem]:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
                 problem = _problem(source, path + [key],
-                                   f'"{key}" is not a field this object can have.',
+                                   f'{_quote(key)} is not a field this object can have.',
                                    f'did you mean "{close[0]}"?' if close else
                                    "check the spelling, or remove it.")
                 problem.details.update(suggest=close[0] if close else None,
@@ -129,21 +138,24 @@ def _explain(source: Source, error) -> list[Problem]:
         if kind == "money" and isinstance(inst, str):
             hint = "write money as a plain number: 14560, not \"£14,560\"."
     elif v == "format" and value == "date":
-        message = f'"{inst}" is not a real date in the form YYYY-MM-DD.'
+        message = f'{_quote(inst)} is not a real date in the form YYYY-MM-DD.'
         hint = "write dates as YYYY-MM-DD, e.g. 2024-09-23."
     elif v == "pattern":
-        if kind in ("text", "inline", "prose"):
+        if kind == "date":
+            message = f"{_quote(inst)} is outside the years 1900 to 2099."
+            hint = "check the year."
+        elif kind in ("text", "inline", "prose"):
             message = "this text is empty."
             hint = "write the text, or remove the field if it is optional."
         else:
-            message = f'"{inst}" is not {_KIND_WORDS.get(kind, "in the expected form")}.'
+            message = f'{_quote(inst)} is not {_KIND_WORDS.get(kind, "in the expected form")}.'
             if path and path[-1] == "id":
                 hint = "use lower-case letters, digits and hyphens, e.g. pcd-1717."
     elif v == "not" and path == ["id"]:
-        message = f'"{inst}" is a name Windows reserves for a device, so out/{inst}.docx could not be opened there.'
+        message = f'{_quote(inst)} is a name Windows reserves for a device, so out/{inst}.docx could not be opened there.'
         hint = "choose another id, e.g. the decision reference (pcd-1717)."
     elif v == "propertyNames":
-        message = f'"{inst}" cannot be used as a name here: use lower-case letters, digits and underscores.'
+        message = f'{_quote(inst)} cannot be used as a name here: use lower-case letters, digits and underscores.'
     elif v == "minimum":
         message = f"{_describe(inst)} is negative; it must be {value} or more."
         hint = "write the amount without a minus sign; say in the text if it is a reduction."
