@@ -76,17 +76,18 @@ def source_date(source_data: dict) -> dt.datetime:
             return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds.")
-    day = source_data["approval"].get("date") or source_data["chief_executive"]["date"]
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time())
+    return dt.datetime.combine(decision_date(source_data), dt.time())
+
+
+def decision_date_field(data: dict) -> tuple[str, str]:
+    """Where the decision date is: approval, else the CEO's consultation (a draft)."""
+    return ("approval", "date") if data["approval"].get("date") else ("chief_executive", "date")
 
 
 def decision_date(data: dict) -> dt.date:
-    """The date thresholds are taken at: approval, else the CEO's consultation."""
-    return dt.date.fromisoformat(data["approval"].get("date") or data["chief_executive"]["date"])
-
-
-def _decision_date_field(data: dict) -> tuple[str, str]:
-    return ("approval", "date") if data["approval"].get("date") else ("chief_executive", "date")
+    """The date thresholds are taken at (see ``decision_date_field``)."""
+    section, key = decision_date_field(data)
+    return dt.date.fromisoformat(data[section][key])
 
 
 PART2_MARKING = "CONFIDENTIAL – PART 2 – NOT FOR PUBLICATION"
@@ -170,7 +171,7 @@ def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path)
     thresholds, problems = load_thresholds(data["organisation"]["rules"],
                                            decision_date(data), rules_dir,
                                            source.place(("organisation", "rules")),
-                                           source.place(_decision_date_field(data)))
+                                           source.place(decision_date_field(data)))
     form = data["form"]["template"]
     if form not in templates.forms(templates_dir):
         known = ", ".join(templates.forms(templates_dir)) or "none"

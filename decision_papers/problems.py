@@ -66,6 +66,11 @@ class Problem:
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def shorten(text: str, limit: int) -> str:
+    """User text cut to ``limit`` characters with an ellipsis, so a message stays one line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def printable(text: str) -> str:
     """Show control, line-break and bidi characters as escapes.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import json_source_map
 
-from .problems import Place, Problem, ProblemsFound, json_path, pointer
+from .problems import Place, Problem, ProblemsFound, json_path, pointer, shorten
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest source accepted; a decision paper is a few dozen kilobytes."""
@@ -172,7 +172,7 @@ def load(path: Path) -> Source:
         raise _syntax_problem(display, text, exc) from None
     except _TooBig as exc:
         found = re.search(rf"(?<![\w.]){re.escape(exc.text)}(?![\w.])", text)
-        raise _fail(display, f"the number {exc.text if len(exc.text) <= 30 else exc.text[:29] + '…'} is too large for a decision paper.",
+        raise _fail(display, f"the number {shorten(exc.text, 30)} is too large for a decision paper.",
                     f"numbers here have at most {MAX_DIGITS} digits and are below "
                     f"10^{MAX_EXPONENT}; check for extra digits.",
                     *_line_col(text, found.start() if found else 0)) from None

@@ -16,7 +16,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from .problems import Problem, json_path
+from .problems import Problem, json_path, shorten
 from .source import Source
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "decision.schema.json"
@@ -62,7 +62,7 @@ def _kind(subschema) -> str | None:
 
 def _quote(text: str) -> str:
     """User text in a message: quoted, and cut short so the message stays one line."""
-    return f'"{text}"' if len(text) <= 60 else f'"{text[:57]}…"'
+    return f'"{shorten(text, 60)}"'
 
 
 def _describe(value) -> str:

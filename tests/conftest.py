@@ -2,7 +2,7 @@
 
 ``ci`` is derandomised, so every CI run tries the same examples and a failure
 can be reproduced; ``long`` draws fresh random examples, many more of them,
-for a fuzzing session (see the README's "Fuzzing" section).
+for a fuzzing session (see the README's "Tests and fuzzing" section).
 """
 
 import os

@@ -1,18 +1,20 @@
 """Fuzzing (issue #5): whatever the source, a clear error or a paper, never a crash.
 
-Four generators feed the real command line (``main`` in-process):
+Five tests feed the real command line (``main`` in-process):
 
 - byte-level damage to a small source (flips, inserts, cuts);
 - structural mutations of the bundled decision (deleted, retyped, renamed
   and oddly filled fields);
 - hostile text (Jinja, Markdown, HTML, control characters) in prose fields;
-- sources generated from the JSON Schema itself (``hypothesis-jsonschema``).
+- sources generated from the JSON Schema itself (``hypothesis-jsonschema``):
+  sections of a small source, and a few whole sources.
 
 For every example: the exit status is 0 or 1, nothing is raised, no
 traceback is printed, every message line names the source file, and a
 failed paper writes nothing while the outputs already in ``out/`` stay
 byte-for-byte intact.  The ``ci`` profile (``conftest.py``) runs 550 examples
-of each; ``HYPOTHESIS_PROFILE=long`` runs many more.
+of each (a twentieth of that for whole generated sources, which are slow);
+``HYPOTHESIS_PROFILE=long`` runs many more.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ json_values = st.recursive(
 
 @st.composite
 def mutated_decision(draw) -> dict:
-    data = json.loads(json.dumps(BUNDLED, default=_number), parse_float=Decimal)
+    data = copy.deepcopy(BUNDLED)
     for _ in range(draw(st.integers(1, 3))):
         paths = [p for p in _paths(data) if p]
         parts = draw(st.sampled_from(paths))
@@ -207,7 +209,7 @@ PROSE = [p for p in _paths(BUNDLED) if p and p[0] in ("executive_summary", "reco
 @given(where=st.sampled_from(PROSE),
        text=st.lists(st.sampled_from(NASTY_TEXT) | st.text(), min_size=1, max_size=4).map("".join))
 def test_hostile_text_never_changes_the_structure(where, text):
-    data = json.loads(json.dumps(BUNDLED, default=_number), parse_float=Decimal)
+    data = copy.deepcopy(BUNDLED)
     parent = data
     for part in where[:-1]:
         parent = parent[part]
@@ -233,7 +235,7 @@ MINIMAL_DATA = json.loads(MINIMAL.read_text(encoding="utf-8"))
 # The schema limits dates to 1900-2099 with a pattern beside "format": "date";
 # hypothesis-jsonschema would draw years 1-9999 and discard 98% of them, so the
 # generator (only) draws such dates directly.  VALIDATOR still checks the real schema.
-GENERATE = json.loads(json.dumps(SCHEMA))
+GENERATE = copy.deepcopy(SCHEMA)
 GENERATE["$defs"]["date"] = {"type": "string", "format": "decision-date"}
 FORMATS = {"decision-date": st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)).map(str)}
 SECTIONS = {name: from_schema({"$defs": GENERATE["$defs"], **sub}, custom_formats=FORMATS)
