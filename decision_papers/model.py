@@ -71,12 +71,16 @@ class Table:
     """Body rows; each cell is a list of spans."""
 
 
+PROPERTY_LIMIT = 255
+"""Most characters a Word core property (title, subject, author) may hold."""
+
+
 @dataclass
 class Metadata:
     """Document properties, kept apart from the body."""
 
     title: str
-    """Paper title (document property)."""
+    """Paper title (document property), as plain text cut to ``PROPERTY_LIMIT``."""
     reference: str
     """Decision reference, e.g. ``PCD 1717``."""
     form_version: str

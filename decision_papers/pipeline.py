@@ -19,8 +19,8 @@ from . import intermediate, output, prose, templates, write_docx, write_markdown
 from .checks import run_checks
 from .figures import collect
 from .figures_file import render as render_figures
-from .model import Document, Metadata, plain
-from .problems import Place, Problem, ProblemsFound
+from .model import PROPERTY_LIMIT, Document, Metadata, plain
+from .problems import Place, Problem, ProblemsFound, shorten
 from .rules import RULES_DIR, load_thresholds
 from .source import Source, display_path, load
 from .validate import validate
@@ -215,7 +215,8 @@ def _metadata(source: Source, view: dict, marking: str | None = None) -> Metadat
     data = source.data
     title = plain(intermediate.parse(view["title"])[0].spans)
     return Metadata(
-        title=f"Part 2: {title}" if marking else title,
+        # the body prints the whole title; Word's title property holds 255 characters
+        title=shorten(f"Part 2: {title}" if marking else title, PROPERTY_LIMIT),
         reference=data["reference"],
         form_version=data["form"]["version"],
         organisation=data["organisation"]["name"],

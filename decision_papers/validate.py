@@ -166,6 +166,9 @@ def _explain(source: Source, error) -> list[Problem]:
     elif v == "multipleOf":
         message = f"{_describe(inst)} has fractions of a penny."
         hint = "round money to whole pence (two decimal places at most)."
+    elif v == "maxLength":
+        message = f"this text is {len(inst):,} characters long; it can be at most {value}."
+        hint = "shorten it: Word holds this as a document property, which has that limit."
     elif v in ("minItems", "minProperties"):
         message = f"this needs at least {value} item{'s' if value != 1 else ''}."
     elif v in ("enum", "const"):

@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from support import EXAMPLE, ROOT, run
+from support import EXAMPLE, MINIMAL, ROOT, build_copy, run
 
 BUILD = [sys.executable, str(ROOT / "build.py")]
 
@@ -264,3 +264,16 @@ def test_a_new_form_version_may_change_an_approved_paper(approved):
 def test_a_draft_may_change_freely(workspace):
     change_previous_value(workspace)
     assert check().code == 0
+
+
+def test_a_long_title_is_whole_in_the_paper_and_cut_in_the_title_property(tmp_path):
+    title = "Buy " + "more " * 100 + "widgets"  # 511 characters; Word's property holds 255
+    text = MINIMAL.read_text(encoding="utf-8").replace('"Buy more widgets"', json.dumps(title))
+    _, result = build_copy(tmp_path, MINIMAL, text)
+    assert result.code == 0, result.err
+    word = docx.Document(tmp_path / "out" / "minimal.docx")
+    assert word.core_properties.title == title[:254] + "…"
+    assert f"Title: {title}" in [p.text for p in word.paragraphs]
+    markdown = (tmp_path / "out" / "minimal.md").read_text(encoding="utf-8")
+    assert f"title: {json.dumps(title[:254] + '…', ensure_ascii=False)}\n" in markdown
+    assert run("textconv", tmp_path / "out" / "minimal.docx").out == markdown
