@@ -15,15 +15,26 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import intermediate, output, prose, templates, write_docx, write_markdown
-from .checks import run_checks
-from .figures import collect
-from .figures_file import render as render_figures
-from .model import PROPERTY_LIMIT, Document, Metadata, plain
-from .problems import Place, Problem, ProblemsFound, shorten
-from .rules import RULES_DIR, load_thresholds
-from .source import Source, display_path, load
-from .validate import validate
+from decision_papers.document import from_markdown as intermediate
+
+from decision_papers.writers import output
+
+from decision_papers.render import prose
+
+from decision_papers.render import templates
+
+from decision_papers.writers import docx as write_docx
+
+from decision_papers.writers import markdown as write_markdown
+from decision_papers.checks import run_batch_checks, run_checks
+from decision_papers.figures import ledger as figure_ledger
+from decision_papers.figures.shapes import collect
+from decision_papers.writers.figures_file import render as render_figures
+from decision_papers.document.model import PROPERTY_LIMIT, Document, Metadata, plain
+from decision_papers.problems import Place, Problem, ProblemsFound, shorten
+from decision_papers.figures.thresholds import RULES_DIR, load_rules
+from decision_papers.source.load import Source, display_path, load
+from decision_papers.source.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_SUFFIXES = (".docx", ".md", ".figures.json")
@@ -119,11 +130,10 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         paper.approval_date = dt.date.fromisoformat(data["approval"]["date"])
     if data["publication"]["deferred"]:
         paper.deferred_until = dt.date.fromisoformat(data["publication"]["until"])
-    paper.problems += _part2_declared(source)
     public = replace(source, data={k: v for k, v in data.items() if k != "part2"})
-    prepared = _prepare(public, paper, templates_dir, rules_dir)
+    prepared = _prepare(public, paper, templates_dir, rules_dir, "part2" in data)
     if "part2" in data:
-        confidential = _prepare(source, Paper(path), templates_dir, rules_dir)
+        confidential = _prepare(source, Paper(path), templates_dir, rules_dir, True)
         paper.problems += [p for p in confidential[2]
                            if any((pl.json_path or "").startswith("$.part2") for pl in p.places)]
     if strict:
@@ -152,36 +162,25 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     return paper
 
 
-def _part2_declared(source: Source) -> list[Problem]:
-    """"Is there a Part 2 form?" must match whether the source has Part 2 material."""
-    has, says = "part2" in source.data, source.data["publication"]["part2"]
-    if has == says:
-        return []
-    message = ("the source has Part 2 material, but publication.part2 says there is no "
-               "Part 2 form." if has else "publication.part2 says there is a Part 2 form, but "
-               "the source has no part2 material.")
-    hint = ('set "part2": true in publication.' if has else
-            'add the Part 2 material under "part2", or set publication.part2 to false.')
-    return [Problem(message, (source.place(("publication", "part2")),), hint, rule="part2")]
-
-
-def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path):
+def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path,
+             has_part2: bool):
     """Figures, checks and the template view for one source (public or full)."""
     data = source.data
-    thresholds, problems = load_thresholds(data["organisation"]["rules"],
-                                           decision_date(data), rules_dir,
-                                           source.place(("organisation", "rules")),
-                                           source.place(decision_date_field(data)))
+    rules, problems = load_rules(data["organisation"]["rules"], decision_date(data), rules_dir,
+                                 source.place(("organisation", "rules")),
+                                 source.place(decision_date_field(data)))
     form = data["form"]["template"]
     if form not in templates.forms(templates_dir):
         known = ", ".join(templates.forms(templates_dir)) or "none"
         problems.append(Problem(
             f'there is no form "{form}" (no folder templates/{form}/ with a {templates.LAYOUT}).',
             (source.place(("form", "template")),), f"use one of: {known}.", rule="template"))
-    figures = collect(data, thresholds)
+    declared = collect(data, rules, decision_date_field(data))
+    figures = figure_ledger.build(declared.entries, declared.relations)
     view, resolver = prose.view(source, figures)
     problems += resolver.problems
-    problems += run_checks(source, figures, resolver.references)
+    problems += run_checks(source, figures, resolver.references, declared.bad,
+                           has_part2=has_part2)
     paper.problems += problems
     return figures, view, problems, resolver.references
 
@@ -242,7 +241,7 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
     """
     papers = [build_one(p, strict, templates_dir, rules_dir, part2)
               for p in sorted(paths, key=str)]
-    _duplicate_ids(papers)
+    run_batch_checks(papers)
     if keep_record:
         for paper in papers:
             _keep_the_record(paper, out_dir)
@@ -270,20 +269,6 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
             for name, data in sorted(paper.part2_outputs.items()):
                 output.write_atomic(part2_dir / name, data)
     return papers
-
-
-def _duplicate_ids(papers: list[Paper]) -> None:
-    seen: dict[str, Paper] = {}
-    for paper in papers:
-        if paper.id is None or paper.failed:
-            continue
-        first = seen.setdefault(paper.id, paper)
-        if first is not paper:
-            for one, other in ((first, paper), (paper, first)):
-                one.problems.append(Problem(
-                    f'the id "{paper.id}" is also used by {other.path}; both would write '
-                    f"out/{paper.id}.docx.", (Place(str(one.path), json_path="$.id"),),
-                    "give each decision its own id.", rule="id"))
 
 
 _FORM_LINE = re.compile(r'^form: (".*")$', re.M)

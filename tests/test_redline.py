@@ -22,10 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from decision_papers import read_docx, redline, write_docx
-from decision_papers.model import (BulletList, Document, Heading, Metadata, NumberedParagraph,
+from decision_papers.review import read_docx
+
+from decision_papers.review import redline
+
+from decision_papers.writers import docx as write_docx
+from decision_papers.document.model import (BulletList, Document, Heading, Metadata, NumberedParagraph,
                                    Paragraph, Span, Table)
-from decision_papers.output import normalise_docx
+from decision_papers.writers.output import normalise_docx
 from decision_papers.pipeline import build_one
 
 ROOT = Path(__file__).resolve().parent.parent

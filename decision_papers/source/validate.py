@@ -16,10 +16,10 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from .problems import Problem, json_path, shorten
-from .source import Source
+from decision_papers.problems import Problem, json_path, shorten
+from decision_papers.source.load import Source
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "decision.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "decision.schema.json"
 
 _KIND_WORDS = {
     "money": "an amount of money (a number such as 14560, without £ or commas)",
@@ -32,6 +32,10 @@ _KIND_WORDS = {
     "months": "a whole number of months",
     "years": "a whole number of years",
     "financial_year": "a financial year such as 2024/25",
+    "percentage": "a percentage as a number (25 for 25%)",
+    "duration": 'a duration such as {"years": 3} or {"months": 18}',
+    "year_range": 'financial years such as {"from": "2024/25", "to": "2025/26"}',
+    "rounding": "a rounding rule",
     "figure_ref": "a figure name such as contracts.vru.variation",
     "key": "a short name of lower-case letters, digits and underscores",
 }
@@ -79,7 +83,7 @@ def _describe(value) -> str:
     return "an object"
 
 
-def _suggest(word: str, options) -> str | None:
+def suggest(word: str, options) -> str | None:
     close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"?' if close else None
 
@@ -174,7 +178,7 @@ def _explain(source: Source, error) -> list[Problem]:
     elif v in ("enum", "const"):
         options = value if v == "enum" else [value]
         message = f"{_describe(inst)} is not allowed here; use one of: {', '.join(json.dumps(o) for o in options)}."
-        hint = _suggest(inst, options) if isinstance(inst, str) else None
+        hint = suggest(inst, options) if isinstance(inst, str) else None
     else:
         message = error.message + "."
     return [_problem(source, path, message, hint)]

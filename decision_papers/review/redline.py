@@ -27,8 +27,12 @@ from difflib import SequenceMatcher
 from itertools import groupby
 
 
-from . import docx_xml, write_docx
-from .model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table, plain
+from decision_papers.document import styles
+from decision_papers.writers import docx_xml
+
+
+from decision_papers.writers import docx as write_docx
+from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table, plain
 
 TOKEN = re.compile(r"\s+|\S+")
 """A word or a run of whitespace: the unit of a word diff; joined they give the text back."""
@@ -99,16 +103,16 @@ def flatten(doc: Document) -> list[Unit]:
 def _flatten(block, depth: int, found: list[Unit], tables, level: int = 1) -> None:
     if isinstance(block, Heading):
         prefix = f"{block.number}. " if block.number else ""
-        found.append(Unit("p", write_docx.HEADING_STYLES[block.level], prefix, tuple(block.spans)))
+        found.append(Unit("p", styles.HEADING_STYLES[block.level], prefix, tuple(block.spans)))
     elif isinstance(block, Paragraph):
-        found.append(Unit("p", write_docx.CONTINUED if depth else None, "", tuple(block.spans)))
+        found.append(Unit("p", styles.CONTINUED if depth else None, "", tuple(block.spans)))
     elif isinstance(block, NumberedParagraph):
         first, *rest = block.blocks
-        found.append(Unit("p", write_docx.NUMBERED, f"{block.label}\t", tuple(first.spans)))
+        found.append(Unit("p", styles.NUMBERED, f"{block.label}\t", tuple(first.spans)))
         for inner in rest:
             _flatten(inner, 1, found, tables)
     elif isinstance(block, BulletList):
-        style = write_docx.bullet_style(depth, level)
+        style = styles.bullet_style(depth, level)
         for item in block.items:
             first, *rest = item
             found.append(Unit("p", style, "", tuple(first.spans)))

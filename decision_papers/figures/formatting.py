@@ -13,6 +13,7 @@ MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
 )
+MONTH_ABBREVIATIONS = tuple(m[:3] for m in MONTHS)
 _UNITS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
     "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
@@ -29,16 +30,27 @@ def money(value: int | Decimal) -> str:
     value = abs(value)
     if value == value.to_integral_value():
         return f"{sign}£{int(value):,}"
-    return f"{sign}£{value.quantize(Decimal('0.01')):,}"
+    return f"{sign}£{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def scaled(value: Decimal, unit: int, places: int) -> tuple[str, bool]:
+    """``value / unit`` with at most ``places`` decimals; ``(text, exact)``.
+
+    Trailing zeros go (``3.50`` → ``3.5``, ``2.00`` → ``2``), so a figure that
+    is a round number of millions prints as one.  ``exact`` is False when the
+    printed number had to be rounded.
+    """
+    whole = Decimal(value) / Decimal(unit)
+    rounded = whole.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{rounded:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text, rounded == whole
 
 
 def money_millions(value: int | Decimal) -> str:
-    """``£4.2 million``: one decimal place, rounded half up."""
-    millions = (Decimal(value) / Decimal(1_000_000)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-    text = f"{millions:f}".removesuffix(".0")
-    return f"£{text} million"
+    """``£4.2 million``, ``£3.47 million``: up to two decimal places."""
+    return f"£{scaled(value, 1_000_000, 2)[0]} million"
 
 
 def date(value: dt.date) -> str:
@@ -56,10 +68,19 @@ def month(value: dt.date) -> str:
     return MONTHS[value.month - 1]
 
 
+def financial_year_start(value: dt.date) -> int:
+    """The calendar year in which the financial year holding ``value`` starts."""
+    return value.year if value.month >= 4 else value.year - 1
+
+
+def financial_year(first: int, sep: str = "/") -> str:
+    """``2024/25`` for the financial year starting 1 April 2024."""
+    return f"{first}{sep}{(first + 1) % 100:02d}"
+
+
 def financial_year_of(value: dt.date, sep: str = "/") -> str:
     """The UK public-sector financial year (April to March) holding a date."""
-    start = value.year if value.month >= 4 else value.year - 1
-    return f"{start}{sep}{(start + 1) % 100:02d}"
+    return financial_year(financial_year_start(value), sep)
 
 
 def words(n: int) -> str:
@@ -76,6 +97,10 @@ def words(n: int) -> str:
     return text + (f" and {words(rest)}" if rest else "")
 
 
+NUMBER_WORDS = {words(n): n for n in range(1, 1000)}
+"""``"forty-eight" → 48``, for reading numbers typed as words."""
+
+
 def number(n: int | Decimal) -> str:
     """Numerals with thousands separators (``1,250``)."""
     return f"{n:,}"
@@ -85,3 +110,10 @@ def percent(value: Decimal) -> str:
     """``12.5%``, no trailing zeros."""
     text = f"{Decimal(value).normalize():f}"
     return f"{text}%"
+
+
+def plural(n: int | Decimal, unit: str) -> str:
+    """``1 year``, ``3 years``, ``48 session days``."""
+    if n == 1 or unit.endswith("s"):
+        return unit
+    return unit + "s"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
-from .problems import Place, Problem
+from decision_papers.problems import Place, Problem
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 LAYOUT = "layout.md.j2"
 
 

@@ -9,7 +9,6 @@ document showing every change as a tracked change.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import io
 import json
@@ -17,10 +16,11 @@ import re
 import subprocess
 from pathlib import Path
 
-from . import output, pipeline
-from .cli import parse
-from .source import display_path
-from .validate import schema
+from decision_papers.writers import output
+
+from decision_papers import pipeline
+from decision_papers.source.load import display_path
+from decision_papers.source.validate import schema
 
 WORKING_TREE = "working tree"
 
@@ -36,7 +36,7 @@ def _git(top: Path, *args: str) -> bytes:
     return result.stdout
 
 
-def _top() -> Path:
+def top_level() -> Path:
     try:
         return Path(_git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())
     except (GitError, FileNotFoundError) as exc:
@@ -117,53 +117,7 @@ def figure_changes(old: bytes | None, new: bytes | None) -> list[str]:
     return lines
 
 
-def main(argv, stdout, stderr) -> int:
-    """Run ``diff``; see ``--help``."""
-    p = argparse.ArgumentParser(
-        prog="python build.py diff",
-        description="Compare the papers generated at two git revisions (default: HEAD and "
-                    "the working tree): figures that changed, a Markdown diff, and with "
-                    "--redline a Word document with tracked changes.")
-    p.add_argument("args", nargs="*", metavar="REV_A [REV_B] [DECISION]",
-                   help="revisions (default HEAD, then the working tree) and a decision id "
-                        "or source path to limit the comparison")
-    p.add_argument("--redline", type=Path, metavar="OUT.docx",
-                   help="write a DOCX with every change as a Word tracked change")
-    args, status = parse(p, argv, stdout, stderr)
-    if args is None:
-        return status
-    try:
-        top = _top()
-        revs, decision = _split(top, args.args)
-        if len(revs) > 2:
-            raise GitError("give at most two revisions and one decision")
-        rev_a = revs[0] if revs else "HEAD"
-        rev_b = revs[1] if len(revs) > 1 else WORKING_TREE
-        old, new = snapshot(top, rev_a, stderr), snapshot(top, rev_b, stderr)
-    except (GitError, pipeline.UsageError) as exc:
-        print(f"error: {exc}", file=stderr)
-        return 2
-    if old is None or new is None:
-        print("error: the working tree's sources have errors; fix them to compare.", file=stderr)
-        return 1
-    ids = sorted(old.keys() | new.keys())
-    if decision:
-        if decision not in ids:
-            print(f'error: no paper "{decision}" at {rev_a} or {rev_b}.', file=stderr)
-            return 2
-        ids = [decision]
-    changed = [pid for pid in ids if old.get(pid) != new.get(pid)]
-    if not changed:
-        print(f"no changes between {rev_a} and {rev_b}.", file=stdout)
-        return 0
-    for pid in changed:
-        _report(pid, old.get(pid, {}), new.get(pid, {}), rev_a, rev_b, stdout)
-    if args.redline:
-        return _redline(changed, old, new, args.redline, stdout, stderr)
-    return 0
-
-
-def _split(top: Path, items: list[str]) -> tuple[list[str], str | None]:
+def split_arguments(top: Path, items: list[str]) -> tuple[list[str], str | None]:
     revs, decision = [], None
     for item in items:
         if item.endswith(".json") or (top / "decisions" / f"{item}.json").exists() \
@@ -176,7 +130,7 @@ def _split(top: Path, items: list[str]) -> tuple[list[str], str | None]:
     return revs, decision
 
 
-def _report(pid, old, new, rev_a, rev_b, stdout) -> None:
+def report_paper(pid, old, new, rev_a, rev_b, stdout) -> None:
     changes = figure_changes(old.get(".figures.json"), new.get(".figures.json"))
     state = "new paper" if not old else "removed" if not new else \
         f"{len(changes)} figure{'s' if len(changes) != 1 else ''} changed"
@@ -189,8 +143,9 @@ def _report(pid, old, new, rev_a, rev_b, stdout) -> None:
                                            f"b/out/{pid}.md ({rev_b})"))
 
 
-def _redline(changed, old, new, target: Path, stdout, stderr) -> int:
-    from . import read_docx, redline
+def write_redline(changed, old, new, target: Path, stdout, stderr) -> int:
+    from decision_papers.review import read_docx
+    from decision_papers.review import redline
     both = [pid for pid in changed if old.get(pid) and new.get(pid)]
     if len(both) != 1:
         print("error: --redline needs exactly one changed paper; name the decision.",

@@ -20,11 +20,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .figures import FORMATS, Figures
-from .problems import Problem
-from .source import Source
-from .validate import _suggest
-from .walk import FIGURE_KINDS, leaves
+from decision_papers.figures.kinds import KINDS
+from decision_papers.figures.ledger import Ledger
+from decision_papers.problems import Problem
+from decision_papers.source.load import Source
+from decision_papers.source.walk import FIGURE_LEAVES, leaves
 
 REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?::([a-z_]*))?\}")
 """``{contracts.vru.variation}`` or ``{approval.date:month}``."""
@@ -44,6 +44,8 @@ class Reference:
     """Format asked for ('' for the default)."""
     path: tuple
     """Path parts of the prose field."""
+    before: str = ""
+    """The words just before the reference, e.g. "approximately "."""
 
 
 def escape(text: str) -> str:
@@ -94,7 +96,7 @@ def blocks(text: str) -> list[tuple[str, object]]:
 class Resolver:
     """Resolves ``{figure}`` references for one source and records problems."""
 
-    def __init__(self, source: Source, figures: Figures):
+    def __init__(self, source: Source, figures: Ledger):
         self.source, self.figures = source, figures
         self.problems: list[Problem] = []
         self.references: list[Reference] = []
@@ -119,35 +121,27 @@ class Resolver:
                           "that a Part 2 form exists.", path,
                           "move the sentence into part2.paragraphs.")
             return match.group(0)
-        if figure is None and fid.endswith(".months") and self._unmeasured(fid, path):
-            return match.group(0)
         if figure is None:
-            hint = _suggest(fid, self.figures) or "see out/<id>.figures.json for the names of figures."
+            if fid in self.figures.broken:
+                return match.group(0)  # its formula is reported by the checks
+            near = self.figures.closest(fid)
+            hint = f"did you mean {{{near}}}?" if near else \
+                "name a figure the source states or computes (figures.json lists them)."
             self._problem(f'"{{{fid}}}" does not name a figure.', path, hint)
             return match.group(0)
-        if style not in FORMATS[figure.kind]:
-            allowed = ", ".join(f"{{{fid}:{s}}}" if s else f"{{{fid}}}" for s in FORMATS[figure.kind])
-            self._problem(f'"{match.group(0)}" asks for a format "{style}" that a '
-                          f"{figure.kind} figure does not have.", path, f"use {allowed}.")
+        if figure.value is None:
+            why = self.figures.uncomputable.get(fid, "it has no value")
+            self._problem(f'"{match.group(0)}" cannot be printed: {why}.', path,
+                          "correct the figures it is computed from, or print them instead.")
             return match.group(0)
-        self.references.append(Reference(fid, style, path))
+        formats = KINDS[figure.kind].formats
+        if style not in formats:
+            allowed = ", ".join(f"{{{fid}:{s}}}" if s else f"{{{fid}}}" for s in formats)
+            self._problem(f'"{match.group(0)}" asks for a format "{style}" that '
+                          f"{KINDS[figure.kind].what} does not have.", path, f"use {allowed}.")
+            return match.group(0)
+        self.references.append(Reference(fid, style, path, match.string[:match.start()][-40:]))
         return figure.text(style)
-
-    def _unmeasured(self, fid: str, path) -> bool:
-        """Report a period whose months cannot be counted; ``False`` if not a period."""
-        base = fid[:-len(".months")]
-        start, end = self.figures.get(f"{base}.start"), self.figures.get(f"{base}.end")
-        if start is None or end is None:
-            return False
-        if end.value < start.value:
-            why, hint = "it ends before it starts", "correct the dates."
-        else:
-            why = "that is not a whole number of months"
-            hint = "end the period on the day before the day of the month it started (1 April " \
-                   "to 31 October), or print the dates instead."
-        self._problem(f'"{{{fid}}}" cannot be printed: {base} runs from {start.text()} to '
-                      f"{end.text()}, and {why}.", path, hint)
-        return True
 
     def block(self, text: str, path: tuple) -> str:
         """A prose field → Markdown paragraphs and bullet lists."""
@@ -189,7 +183,7 @@ def control_characters(source: Source) -> list[Problem]:
     return problems
 
 
-def view(source: Source, figures: Figures) -> tuple[dict, Resolver]:
+def view(source: Source, figures: Ledger) -> tuple[dict, Resolver]:
     """The data the templates see, with every string made safe Markdown."""
     resolver = Resolver(source, figures)
     replaced = {}
@@ -198,7 +192,7 @@ def view(source: Source, figures: Figures) -> tuple[dict, Resolver]:
             replaced[parts] = resolver.block(value, parts)
         elif kind == "inline":
             replaced[parts] = resolver.inline(_clean(value), parts)
-        elif kind in FIGURE_KINDS:
+        elif kind in FIGURE_LEAVES:
             fid = ".".join(str(p) for p in parts)
             replaced[parts] = figures.get(fid, figures.get(fid.removesuffix(".stated")))
     return _rebuild(source.data, (), replaced), resolver

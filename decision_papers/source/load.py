@@ -18,7 +18,7 @@ from pathlib import Path
 
 import json_source_map
 
-from .problems import Place, Problem, ProblemsFound, json_path, pointer, shorten
+from decision_papers.problems import Place, Problem, ProblemsFound, json_path, pointer, shorten
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest source accepted; a decision paper is a few dozen kilobytes."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 
-from .model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table
+from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table
 
 _INLINE_SPECIAL = re.compile(r"([\\*_`\[\]<>]|&(?=#?\w+;))")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])(?=\s|$)")

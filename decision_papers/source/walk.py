@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .validate import schema
+from decision_papers.source.validate import schema
 
-LEAF_KINDS = frozenset({
-    "text", "inline", "prose", "money", "date", "count", "months", "years",
-    "financial_year", "figure_ref", "key",
-})
-"""``$defs`` names that are leaves: the walk reports them and stops."""
-
-FIGURE_KINDS = frozenset({"money", "date", "count", "months", "years", "financial_year"})
+FIGURE_LEAVES = {
+    "money": ("money", None), "date": ("date", None), "count": ("count", None),
+    "percentage": ("percentage", None), "financial_year": ("financial_year", None),
+    "months": ("duration", "months"), "years": ("duration", "years"),
+}
+"""``$defs`` names of figures typed in a shape's own fields → (figure kind, duration unit)."""
 PROSE_KINDS = frozenset({"inline", "prose"})
+LEAF_KINDS = frozenset({"text", "figure_ref", "key"}) | PROSE_KINDS | frozenset(FIGURE_LEAVES)
+"""``$defs`` names that are leaves: the walk reports them and stops."""
 
 
 def leaves(data) -> Iterator[tuple[tuple, str, object]]:

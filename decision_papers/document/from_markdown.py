@@ -17,7 +17,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from .model import BulletList, Heading, NumberedParagraph, Paragraph, Span, Table
+from decision_papers.document.model import BulletList, Heading, NumberedParagraph, Paragraph, Span, Table
 
 RULES = ["heading", "list", "table", "emphasis", "escape", "newline"]
 """markdown-it rules the DOCX writer supports; everything else is literal."""

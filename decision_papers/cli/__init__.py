@@ -12,19 +12,18 @@ reviewers.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from . import __version__
-from .pipeline import ROOT, UsageError, build, build_all, default_sources, freshness
-from .problems import printable
-from .rules import RULES_DIR
-from .source import display_path
-from .templates import TEMPLATES_DIR
+from decision_papers import __version__
+from decision_papers.pipeline import ROOT, UsageError, build, build_all, default_sources, freshness
+from decision_papers.cli.common import parse, print_problems
+from decision_papers.figures.thresholds import RULES_DIR
+from decision_papers.source.load import display_path
+from decision_papers.render.templates import TEMPLATES_DIR
 
 DESCRIPTION = """\
 Build decision papers from JSON sources.
@@ -80,15 +79,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def parse(arg_parser: argparse.ArgumentParser, argv, stdout, stderr):
-    """Parse ``argv``; return ``(args, None)`` or ``(None, exit status)``."""
-    try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            return arg_parser.parse_args(argv), None
-    except SystemExit as exc:  # argparse has already printed usage or help
-        return None, 0 if exc.code == 0 else 2
-
-
 def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     """Run the command; return the exit status instead of exiting."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -130,22 +120,9 @@ def _build_command(argv, stdout, stderr) -> int:
     return report(papers, out_dir, args.quiet, stdout, stderr)
 
 
-def _problems(papers, stderr) -> int:
-    failed = 0
-    for paper in papers:
-        for problem in paper.problems:
-            print(problem.render(), file=stderr)
-        if paper.failed:
-            failed += 1
-            errors = sum(p.severity == "error" for p in paper.problems)
-            print(f"{printable(display_path(paper.path))}: not built ({errors} error"
-                  f"{'s' if errors != 1 else ''}); nothing was written for it.", file=stderr)
-    return failed
-
-
 def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
     """Print each paper's problems and outputs; return the exit status."""
-    failed = _problems(papers, stderr)
+    failed = print_problems(papers, stderr)
     if not quiet:
         for paper in papers:
             if not paper.failed:
@@ -160,7 +137,7 @@ def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
 
 def check_report(papers, out_dir: Path, complete: bool, stdout, stderr) -> int:
     """Print what ``--check`` found; return 0 only when everything is fresh."""
-    failed = _problems(papers, stderr)
+    failed = print_problems(papers, stderr)
     lines = freshness(papers, out_dir, complete)
     for line in lines:
         print(line, file=stderr)
@@ -176,7 +153,8 @@ def check_report(papers, out_dir: Path, complete: bool, stdout, stderr) -> int:
 
 def textconv(argv, stdout, stderr) -> int:
     """``textconv FILE.docx``: print a paper's text as the Markdown writer would."""
-    from . import read_docx, write_markdown
+    from decision_papers.review import read_docx
+    from decision_papers.writers import markdown as write_markdown
     p = argparse.ArgumentParser(
         prog="python build.py textconv",
         description="Print a paper's text as Markdown, for git's diff driver:\n"
@@ -198,14 +176,14 @@ def textconv(argv, stdout, stderr) -> int:
 
 def diff(argv, stdout, stderr) -> int:
     """``diff [REV_A] [REV_B] [DECISION]``: compare papers at two revisions."""
-    from . import compare
-    return compare.main(argv, stdout, stderr)
+    from decision_papers.cli import diff_command
+    return diff_command.main(argv, stdout, stderr)
 
 
 def publish(argv, stdout, stderr) -> int:
     """``publish --as-of DATE OUTDIR``: write the publishable Part 1 papers."""
-    from . import publish as publishing
-    return publishing.main(argv, stdout, stderr)
+    from decision_papers.cli import publish_command
+    return publish_command.main(argv, stdout, stderr)
 
 
 COMMANDS = {"textconv": textconv, "diff": diff, "publish": publish}

@@ -15,13 +15,11 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from . import docx_xml
-from .model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Table
+from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET,
+                                             bullet_style, list_bullet)
+from decision_papers.writers import docx_xml
+from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Table
 
-HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2"}
-NUMBERED = "Numbered Paragraph"
-CONTINUED = "Numbered Continuation"
-NUMBERED_BULLET = "Numbered Bullet"
 BULLET_INDENT = Cm(0.63)
 INDENT = Cm(1.27)
 FONT = "Arial"
@@ -101,7 +99,7 @@ def _styles(word, doc: Document) -> None:
     continued.paragraph_format.left_indent = INDENT
     for level in (1, 2, 3):  # bullets inside numbered paragraphs line up with the text
         bullet = styles.add_style(f"{NUMBERED_BULLET} {level}", WD_STYLE_TYPE.PARAGRAPH)
-        bullet.base_style = styles["List Bullet" if level == 1 else f"List Bullet {level}"]
+        bullet.base_style = styles[list_bullet(level)]
         bullet.paragraph_format.left_indent = INDENT + BULLET_INDENT * level
         bullet.paragraph_format.first_line_indent = -BULLET_INDENT
 
@@ -145,14 +143,6 @@ def _numbered(word, block: NumberedParagraph, depth: int) -> None:
     _spans(paragraph, first.spans)
     for inner in rest:
         HANDLERS[type(inner)](word, inner, 1)
-
-
-def bullet_style(depth: int, level: int) -> str:
-    """The style for a bullet at ``level`` (1-3), inside a numbered paragraph or not."""
-    level = min(level, 3)
-    if depth:
-        return f"{NUMBERED_BULLET} {level}"
-    return "List Bullet" if level == 1 else f"List Bullet {level}"
 
 
 def _bullets(word, block: BulletList, depth: int, level: int = 1) -> None:

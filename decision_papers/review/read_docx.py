@@ -16,10 +16,9 @@ import docx
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from .model import BulletList, Document, Heading, Metadata, NumberedParagraph, Paragraph, Span, Table
-from .write_docx import CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET
+from decision_papers.document.model import BulletList, Document, Heading, Metadata, NumberedParagraph, Paragraph, Span, Table
+from decision_papers.document.styles import CONTINUED, HEADING_LEVELS, NUMBERED, NUMBERED_BULLET
 
-_LEVEL_OF = {style: level for level, style in HEADING_STYLES.items()}
 _HEADING_NUMBER = re.compile(r"^(\d+)\. ")
 
 
@@ -48,14 +47,14 @@ def _spans(paragraph: DocxParagraph) -> list[Span]:
 
 def _paragraph(paragraph: DocxParagraph, blocks: list) -> None:
     style, spans = paragraph.style.name, _spans(paragraph)
-    if style in _LEVEL_OF:
+    if style in HEADING_LEVELS:
         number = None
         match = _HEADING_NUMBER.match(spans[0].text) if spans else None
-        if match and _LEVEL_OF[style] >= 1:
+        if match and HEADING_LEVELS[style] >= 1:
             number = match.group(1)
             spans[0] = Span(spans[0].text[match.end():], spans[0].bold, spans[0].italic)
             spans = [s for s in spans if s.text]
-        blocks.append(Heading(_LEVEL_OF[style], spans, number))
+        blocks.append(Heading(HEADING_LEVELS[style], spans, number))
     elif style == NUMBERED:
         label, _, rest = spans[0].text.partition("\t")
         first = [Span(rest, spans[0].bold, spans[0].italic)] + spans[1:]

@@ -1,10 +1,4 @@
-"""``python build.py publish --as-of DATE OUTDIR``: the publication set.
-
-Publishes the Part 1 papers a public body may put on its website on DATE:
-approved, approved by then, and with any deferral ended.  Never a draft,
-never Part 2.  Everything held back is listed with the reason, so the
-publication officer can see nothing was forgotten.
-"""
+"""``publish --as-of DATE OUTDIR``: the command line of ``review.publish``."""
 
 from __future__ import annotations
 
@@ -12,11 +6,11 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from . import formatting as fmt
-from . import output
-from .cli import _problems, parse
-from .pipeline import ROOT, UsageError, build_all, default_sources
-from .source import display_path
+from decision_papers.cli.common import parse, print_problems
+from decision_papers.pipeline import ROOT, UsageError, build_all, default_sources
+from decision_papers.review.publish import held_back
+from decision_papers.source.load import display_path
+from decision_papers.writers import output
 
 
 def _date(text: str) -> dt.date:
@@ -24,19 +18,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def held_back(paper, as_of: dt.date) -> str | None:
-    """Why a built paper may not be published on ``as_of``, or ``None``."""
-    if paper.failed:
-        return "its source has errors"
-    if not paper.approved:
-        return "it is a draft"
-    if paper.approval_date > as_of:
-        return f"it is approved only from {fmt.date(paper.approval_date)}"
-    if paper.deferred_until and paper.deferred_until > as_of:
-        return f"publication is deferred until {fmt.date(paper.deferred_until)}"
-    return None
 
 
 def main(argv, stdout, stderr) -> int:
@@ -60,7 +41,7 @@ def main(argv, stdout, stderr) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)
         return 2
-    failed = _problems(papers, stderr)
+    failed = print_problems(papers, stderr)
     for paper in papers:
         name = paper.id or display_path(paper.path)
         reason = held_back(paper, args.as_of)

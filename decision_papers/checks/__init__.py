@@ -1,0 +1,38 @@
+"""Step 3b: cross-check every figure before anything is written.
+
+The rules live in a table (``table.RULES``): each is a small function with an
+id and a one-line statement, registered by the module that holds it.  The
+modules are imported here in the order the rules run, and ``run_checks``
+iterates the table.  A finding says what was stated, what was computed and
+how, and lists every place it touches.
+"""
+
+from __future__ import annotations
+
+# Imported for their rules, in the order the table runs them.
+from decision_papers.checks import ledger_rules, formulas, relations, text, paper  # noqa: F401
+from decision_papers.checks.context import Context
+from decision_papers.checks.table import RULES, Rule, rule
+from decision_papers.figures.ledger import Ledger
+from decision_papers.problems import Problem
+from decision_papers.source.load import Source
+
+__all__ = ["RULES", "Rule", "rule", "run_checks", "run_batch_checks", "Context"]
+
+
+def run_checks(source: Source, ledger: Ledger, references: list, bad=(),
+               has_part2: bool = False) -> list[Problem]:
+    """Run every paper rule of the table; return the findings in a stable order."""
+    ctx = Context(source, ledger, references, bad)
+    ctx.has_part2 = has_part2
+    for entry in RULES:
+        if entry.scope == "paper":
+            entry.run(ctx)
+    return ctx.problems
+
+
+def run_batch_checks(papers: list) -> None:
+    """Run every batch rule (duplicate ids) over the papers of one build."""
+    for entry in RULES:
+        if entry.scope == "batch":
+            entry.run(papers)

@@ -1,0 +1,198 @@
+"""Rules that compare a stated figure with its formula.
+
+Each rule is the same comparison over the formulas that belong to it; what
+differs is how a mismatch reads.  Messages name what was stated, what was
+computed and how, in values: "£55,117 a year × 3 years = £165,351".
+"""
+
+from __future__ import annotations
+
+from decision_papers.checks.context import difference, text
+from decision_papers.checks.table import rule
+from decision_papers.figures import formatting as fmt
+from decision_papers.figures.kinds import CLAIM_WORDS, KINDS
+from decision_papers.figures.ledger import OPS, expression, names
+from decision_papers.figures.model import Formula
+
+HINT = "correct whichever figure is wrong, or leave the stated figure out so it is computed."
+
+
+def agrees(figure) -> bool:
+    """Whether a stated figure and its formula's result are the same."""
+    if figure.formula.op == "approximately":
+        return abs(figure.value - figure.computed) <= tolerance(figure)
+    return KINDS[figure.kind].same(figure.value, figure.computed)
+
+
+def tolerance(figure):
+    """How far an approximate figure may be from the exact one, in pounds."""
+    kind, amount = figure.formula.param("within")
+    return amount if kind == "money" else abs(figure.computed) * amount / 100
+
+
+def compare(ctx, rule_id: str, message=None, hint: str = HINT) -> None:
+    """Check every stated figure whose formula belongs to ``rule_id``."""
+    for figure in list(ctx.stated_with_formula(rule_id)):
+        key = ("figure", figure.id)
+        inputs = figure.formula.inputs
+        if figure.id in ctx.ledger.broken or \
+                ctx.unavailable(rule_id, key, inputs, figure.source, figure.id):
+            ctx.settled.add(key)
+            continue
+        if figure.computed is None and _reversed(ctx, figure):
+            ctx.settled.add(key)  # the date_order rule reports a period that ends first
+        elif figure.computed is None:
+            why = ctx.ledger.uncomputable.get(figure.id, "its formula gives no value")
+            ctx.find(rule_id, f"{figure.id} is stated as {figure.text()}, but it cannot be "
+                     f"checked: {why}.", (figure.id, *inputs), "correct the figures.", key=key)
+        elif agrees(figure):
+            ctx.passed(rule_id, key, figure.id, *inputs)
+        else:
+            ctx.find(rule_id, (message or generic)(ctx, figure), (figure.id, *inputs), hint,
+                     key=key, stated=str(figure.value), expected=str(figure.computed))
+
+
+def _reversed(ctx, figure) -> bool:
+    """A length computed from dates that run backwards (reported once, as date order)."""
+    if figure.formula.op != "months_between":
+        return False
+    start, end = (ctx.ledger[i].value for i in figure.formula.inputs)
+    return end < start
+
+
+def generic(ctx, figure) -> str:
+    """``X is stated as £1,200, but a + b = £1,000 + £250 = £1,250; difference £50.``"""
+    tail = difference(figure.kind, figure.value, figure.computed)
+    return (f"{figure.id} is stated as {figure.text()}, but {names(ctx.ledger, figure.id)} = "
+            f"{expression(ctx.ledger, figure.id)} = {text(figure, figure.computed)}"
+            + (f"; difference {tail}." if tail else "."))
+
+
+@rule("sum", "Parts must add up to every stated total; differences and funding must balance.")
+def sums(ctx) -> None:
+    compare(ctx, "sum")
+    for key, relation, figures in ctx.each("sum"):
+        total, covered = figures
+        if total.value == covered.value:
+            ctx.passed("sum", key, total.id, covered.id, *(total.formula.inputs
+                                                           if total.formula else ()))
+            continue
+        ctx.find("sum", f"the funding sources add up to {expression(ctx.ledger, total.id)} = "
+                 f"{total.text()}, but {covered.id} is {covered.text()}; difference "
+                 f"{difference('money', total.value, covered.value)}.",
+                 (*(total.formula.inputs if total.formula else ()), covered.id),
+                 "make the funding sources add up to what they pay for.",
+                 first=relation.declared_at, key=key)
+
+
+@rule("product", "Rate × quantity, and an annual value × years, must equal the stated amount.")
+def products(ctx) -> None:
+    compare(ctx, "product")
+
+
+@rule("percentage", "A percentage of an amount, rounded as stated, must equal the stated "
+                    "share.")
+def percentages(ctx) -> None:
+    compare(ctx, "percentage")
+    for key, relation, (share, rate, base) in ctx.each("percentage"):
+        formula = Formula("percent_of", (rate.id, base.id), "percentage",
+                          (("round", relation.test),))
+        expected = OPS["percent_of"].compute([rate.value, base.value], formula)
+        if expected == share.value:
+            ctx.passed("percentage", key, *relation.ids)
+            continue
+        words = OPS["percent_of"].describe([rate.text(), base.text()], formula)
+        ctx.find("percentage", f"{share.id} is {share.text()}, but {rate.id} of {base.id} = "
+                 f"{words} = {fmt.money(expected)}; difference "
+                 f"{difference('money', share.value, expected)}.", relation.ids,
+                 "correct the uplift, its percentage or the new value.",
+                 first=relation.declared_at, key=key)
+
+
+@rule("vat", "VAT must be the rules file's rate of the net amount, and net + VAT = gross.")
+def vat(ctx) -> None:
+    compare(ctx, "vat")
+
+
+def _approximation(ctx, figure) -> str:
+    original = ctx.ledger[figure.formula.inputs[0]]
+    allowed = text(figure, tolerance(figure))
+    return (f"{figure.id} says approximately {figure.text()}, but {original.id} is "
+            f"{original.text()}, {difference('money', figure.value, figure.computed)} away; "
+            f"more than the {allowed} allowed.")
+
+
+@rule("approximation", "An approximate figure must be within its stated tolerance of the "
+                       "exact one.")
+def approximations(ctx) -> None:
+    compare(ctx, "approximation", _approximation,
+            "correct the approximate figure, or widen its tolerance if the paper says so.")
+
+
+def _restated(ctx, figure) -> str:
+    original = figure.formula.inputs[0]
+    return (f"{figure.id} restates {original} as {figure.text()}, but {original} is "
+            f"{text(figure, figure.computed)}.")
+
+
+@rule("one_value", "A figure stated twice must have the same value both times.")
+def restatements(ctx) -> None:
+    compare(ctx, "one_value", _restated,
+            "make both say the same, or print the original by reference.")
+
+
+def _threshold(ctx, figure) -> str:
+    tail = difference(figure.kind, figure.value, figure.computed)
+    return (f"{figure.id} is stated as {figure.text()}, but the value in force is "
+            f"{text(figure, figure.computed)} ({figure.formula.param('describe')})"
+            + (f"; difference {tail}." if tail else "."))
+
+
+@rule("threshold", "A threshold or rate the paper states must be the one in force on the "
+                   "decision date.")
+def thresholds(ctx) -> None:
+    compare(ctx, "threshold", _threshold,
+            "leave the value out of the source to use the rules file's value.")
+
+
+def _claim(ctx, figure) -> str:
+    subject, limit = (ctx.ledger[i] for i in figure.formula.inputs)
+    verbs = CLAIM_WORDS[figure.value.test]
+    tail = difference(subject.kind, subject.value, limit.value)
+    return (f"the paper says {subject.id} ({subject.text()}) "
+            f"{verbs[0 if figure.value.holds else 1]} {limit.id} ({limit.text()}), but it "
+            f"{verbs[0 if figure.computed.holds else 1]}" + (f"; difference {tail}." if tail
+                                                             else "."))
+
+
+@rule("threshold_claim", "A claim such as \"exceeds £100,000\" must be what the figures show.")
+def claims(ctx) -> None:
+    compare(ctx, "threshold_claim", _claim, "correct the claim or the figure it is about.")
+
+
+def _months(ctx, figure) -> str:
+    start, end = (ctx.ledger[i] for i in figure.formula.inputs)
+    return (f"{figure.id} says {figure.text('words')}, but {start.text()} to {end.text()} is "
+            f"{figure.computed.amount and fmt.words(figure.computed.amount)} month"
+            f"{'s' if figure.computed.amount != 1 else ''}.")
+
+
+@rule("period", "Durations must match their dates, and a financial year must hold the dates "
+                "it is named for.")
+def periods(ctx) -> None:
+    compare(ctx, "period", _months, "correct the dates or the length.")
+    for index, relation in list(ctx.relations("period")):
+        key = ("relation", index)
+        fy_id, start_id, end_id = relation.ids
+        if ctx.unavailable("period", key, relation.ids, relation.declared_at,
+                           f"the financial year {fy_id}"):
+            continue
+        fy, start, end = (ctx.ledger[i] for i in relation.ids)
+        if fy.value.start <= start.value and end.value <= fy.value.end:
+            ctx.passed("period", key, *relation.ids)
+        else:
+            ctx.find("period", f"{fy_id} is {fy.text()} ({fmt.date(fy.value.start)} to "
+                     f"{fmt.date(fy.value.end)}), but the dates run from {start.text()} to "
+                     f"{end.text()}.", relation.ids,
+                     "name the financial year the dates fall in, or split the period.",
+                     first=relation.declared_at, key=key)

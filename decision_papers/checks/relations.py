@@ -1,0 +1,112 @@
+"""Rules for relations that define no figure: caps, schedules and date order."""
+
+from __future__ import annotations
+
+from decision_papers.checks.context import difference
+from decision_papers.checks.formulas import compare
+from decision_papers.checks.table import rule
+from decision_papers.figures import formatting as fmt
+
+COMPARABLE = ("money", "count", "percentage", "date", "duration")
+CAP_WORDS = {"at_most": ("at most", "more than", "over by"),
+             "at_least": ("at least", "less than", "short by"),
+             "below": ("below", "not below", "over by")}
+
+
+def _same_kinds(ctx, rule_id, key, relation, figures) -> bool:
+    kinds = {f.kind for f in figures}
+    if len(kinds) == 1 and kinds <= set(COMPARABLE):
+        return True
+    ctx.find("kind", f"{relation.ids[0]} cannot be compared with {relation.ids[1]}: one is "
+             f"{figures[0].kind} and the other {figures[1].kind}.", relation.ids,
+             "compare figures of the same kind.", first=relation.declared_at, key=key)
+    return False
+
+
+def _size(value):
+    return value.months if hasattr(value, "months") and value.months is not None else value
+
+
+@rule("cap", "Amounts must be within their caps (up to, at most, within), and allocations "
+             "within their pot.")
+def caps(ctx) -> None:
+    for key, relation, (a, b) in ctx.each("cap"):
+        if not _same_kinds(ctx, "cap", key, relation, (a, b)):
+            continue
+        x, y = _size(a.value), _size(b.value)
+        holds = {"at_most": x <= y, "at_least": x >= y, "below": x < y}[relation.test]
+        if holds:
+            ctx.passed("cap", key, a.id, b.id)
+            continue
+        must, is_, gap = CAP_WORDS[relation.test]
+        why = f" ({relation.why})" if relation.why else ""
+        tail = difference(a.kind, a.value, b.value)
+        ctx.find("cap", f"{a.id} is {a.text()}, {is_} {b.id} ({b.text()}){why}"
+                 + (f"; {gap} {tail}." if tail else "."), (a.id, b.id),
+                 f"{a.id} must be {must} {b.id}: correct one of them.",
+                 first=relation.declared_at, key=key)
+
+
+@rule("schedule", "A schedule's years must add up to its total, and each year must fall "
+                  "inside its period.")
+def schedules(ctx) -> None:
+    compare(ctx, "schedule")
+    for key, relation, figures in ctx.each("schedule"):
+        fy = figures[0]
+        if relation.test == "in_period":
+            start, end = figures[1].value, figures[2].value
+            inside = fy.value.start <= end and start <= fy.value.end
+            span = f"{relation.ids[1].rsplit('.', 1)[0]} ({fmt.date(start)} to {fmt.date(end)})"
+        else:
+            years = figures[1].value
+            inside = years.first <= fy.value <= years.last
+            span = f"{relation.ids[1]} ({figures[1].text()})"
+        if inside:
+            ctx.passed("schedule", key, *relation.ids)
+        else:
+            ctx.find("schedule", f"{fy.id} is {fy.text()}, which falls outside {span}.",
+                     relation.ids, "move the amount to a year inside the period, or correct "
+                     "the period.", first=relation.declared_at, key=key)
+
+
+@rule("date_order", "Dates must come in a possible order, and a period a decision authorises "
+                    "must not be over before the decision.")
+def date_order(ctx) -> None:
+    for key, relation, (a, b) in ctx.each("date_order"):
+        first, second = a.value, b.value
+        if relation.test == "ends_after" and _reversed(ctx, a.id):
+            ctx.settled.add(key)  # a period that ends before it starts is reported below
+            continue
+        holds = {"before": first < second, "not_after": first <= second,
+                 "ends_after": first >= second}[relation.test]
+        if holds:
+            ctx.passed("date_order", key, a.id, b.id)
+            continue
+        days = abs((first - second).days)
+        ctx.find("date_order", f"{a.id} is {a.text()} and {b.id} is {b.text()}, but "
+                 f"{relation.why} ({days} day{'s' if days != 1 else ''} out).", (a.id, b.id),
+                 "check both dates.", first=relation.declared_at, key=key,
+                 first_date=first.isoformat(), second_date=second.isoformat())
+    for base, start, end in _periods(ctx):
+        key = ("period", base)
+        if end.value < start.value:
+            ctx.find("date_order", f"{base} ends on {end.text()}, before it starts on "
+                     f"{start.text()}.", (start.id, end.id), "check the year of the end date.",
+                     key=key)
+        else:
+            ctx.passed("date_order", key, start.id, end.id)
+
+
+def _reversed(ctx, end_id: str) -> bool:
+    start = ctx.ledger.figures.get(end_id.removesuffix(".end") + ".start")
+    return start is not None and start.value is not None and \
+        ctx.ledger[end_id].value < start.value
+
+
+def _periods(ctx):
+    """Every stated ``<base>.start`` with a stated ``<base>.end``."""
+    for fid, figure in ctx.ledger.figures.items():
+        if fid.endswith(".start") and figure.kind == "date":
+            end = ctx.ledger.figures.get(fid[:-6] + ".end")
+            if end is not None and end.kind == "date" and figure.value and end.value:
+                yield fid[:-6], figure, end

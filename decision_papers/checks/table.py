@@ -1,0 +1,43 @@
+"""The rule table: every check, with its id and one-line statement.
+
+Each rule is a small function registered here with ``@rule``.  ``run_checks``
+iterates this table and the README prints it, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check rule."""
+
+    id: str
+    """Stable id, printed in every finding: ``error [sum]: …``."""
+    statement: str
+    """What the rule checks, in one line, for the README and ``--help``."""
+    run: Callable
+    """The check: ``run(context)`` for a paper, ``run(papers)`` for a batch."""
+    severity: str = "error"
+    """``error`` or ``warning`` (a warning fails only with ``--strict``)."""
+    scope: str = "paper"
+    """``paper``: runs on one paper's figures; ``batch``: on all papers of a build."""
+
+
+RULES: list[Rule] = []
+"""Every rule, in the order they run."""
+
+
+def rule(id: str, statement: str, severity: str = "error", scope: str = "paper"):
+    """Register the decorated function as rule ``id``."""
+    def register(run: Callable) -> Callable:
+        RULES.append(Rule(id, statement, run, severity, scope))
+        return run
+    return register
+
+
+def statement(id: str) -> str:
+    """The one-line statement of rule ``id``."""
+    return next(r.statement for r in RULES if r.id == id)

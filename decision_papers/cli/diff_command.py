@@ -1,0 +1,59 @@
+"""``diff [REV_A] [REV_B] [DECISION]``: the command line of ``review.compare``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from decision_papers import pipeline
+from decision_papers.cli.common import parse
+from decision_papers.review.compare import (WORKING_TREE, GitError, write_redline, report_paper, split_arguments,
+                                            top_level, snapshot)
+
+
+def main(argv, stdout, stderr) -> int:
+    """Run ``diff``; see ``--help``."""
+    p = argparse.ArgumentParser(
+        prog="python build.py diff",
+        description="Compare the papers generated at two git revisions (default: HEAD and "
+                    "the working tree): figures that changed, a Markdown diff, and with "
+                    "--redline a Word document with tracked changes.")
+    p.add_argument("args", nargs="*", metavar="REV_A [REV_B] [DECISION]",
+                   help="revisions (default HEAD, then the working tree) and a decision id "
+                        "or source path to limit the comparison")
+    p.add_argument("--redline", type=Path, metavar="OUT.docx",
+                   help="write a DOCX with every change as a Word tracked change")
+    args, status = parse(p, argv, stdout, stderr)
+    if args is None:
+        return status
+    try:
+        top = top_level()
+        revs, decision = split_arguments(top, args.args)
+        if len(revs) > 2:
+            raise GitError("give at most two revisions and one decision")
+        rev_a = revs[0] if revs else "HEAD"
+        rev_b = revs[1] if len(revs) > 1 else WORKING_TREE
+        old, new = snapshot(top, rev_a, stderr), snapshot(top, rev_b, stderr)
+    except (GitError, pipeline.UsageError) as exc:
+        print(f"error: {exc}", file=stderr)
+        return 2
+    if old is None or new is None:
+        print("error: the working tree's sources have errors; fix them to compare.", file=stderr)
+        return 1
+    ids = sorted(old.keys() | new.keys())
+    if decision:
+        if decision not in ids:
+            print(f'error: no paper "{decision}" at {rev_a} or {rev_b}.', file=stderr)
+            return 2
+        ids = [decision]
+    changed = [pid for pid in ids if old.get(pid) != new.get(pid)]
+    if not changed:
+        print(f"no changes between {rev_a} and {rev_b}.", file=stdout)
+        return 0
+    for pid in changed:
+        report_paper(pid, old.get(pid, {}), new.get(pid, {}), rev_a, rev_b, stdout)
+    if args.redline:
+        return write_redline(changed, old, new, args.redline, stdout, stderr)
+    return 0
+
+

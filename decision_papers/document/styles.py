@@ -1,0 +1,32 @@
+"""One table from document blocks to Word paragraph styles.
+
+The writer, the reader (``textconv``) and the redline all name styles from
+here, so a block written as one style is always read back as the same block.
+"""
+
+from __future__ import annotations
+
+HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2"}
+"""Heading level → Word style (level 0 is the paper's title)."""
+HEADING_LEVELS = {style: level for level, style in HEADING_STYLES.items()}
+"""Word style → heading level, for reading a paper back."""
+NUMBERED = "Numbered Paragraph"
+"""A pipeline-numbered paragraph (``3.1<tab>text``)."""
+CONTINUED = "Numbered Continuation"
+"""A follow-on paragraph inside a numbered paragraph."""
+NUMBERED_BULLET = "Numbered Bullet"
+"""Prefix of the bullet styles inside a numbered paragraph (``Numbered Bullet 2``)."""
+MAX_BULLET_LEVEL = 3
+
+
+def list_bullet(level: int) -> str:
+    """Word's built-in bullet style for ``level`` (1-3)."""
+    return "List Bullet" if level == 1 else f"List Bullet {level}"
+
+
+def bullet_style(depth: int, level: int) -> str:
+    """The style for a bullet at ``level`` (1-3), inside a numbered paragraph or not."""
+    level = min(level, MAX_BULLET_LEVEL)
+    if depth:
+        return f"{NUMBERED_BULLET} {level}"
+    return list_bullet(level)

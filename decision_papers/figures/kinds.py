@@ -1,0 +1,509 @@
+"""Figure kinds: one registry entry says everything about a kind.
+
+A kind knows how to read its value from a source, the formats a reference may
+ask for (``{id:format}``), how a reader would type it loose in prose (so the
+``loose_figure`` check can catch it), and how to tell an officer to add one.
+Adding a kind means adding one ``Kind`` here; the schema's ``figure`` entry
+names the same kinds, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from decision_papers.figures import formatting as fmt
+
+
+# -- values -----------------------------------------------------------------
+
+DURATION_UNITS = ("days", "months", "years")
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    """A length of time as the paper states it: ``18 months``, ``3 years``."""
+
+    amount: int
+    """How many units."""
+    unit: str
+    """``days``, ``months`` or ``years``."""
+
+    @property
+    def months(self) -> int | None:
+        """Length in months (``None`` for days, which do not convert)."""
+        return {"months": self.amount, "years": self.amount * 12}.get(self.unit)
+
+    def same_length(self, other: "Duration") -> bool:
+        """``12 months`` is the same length as ``1 year``."""
+        if self.unit == "days" or other.unit == "days":
+            return (self.amount, self.unit) == (other.amount, other.unit)
+        return self.months == other.months
+
+    def in_years(self) -> Decimal | None:
+        """Length in years, exactly (18 months → 1.5)."""
+        return None if self.months is None else Decimal(self.months) / 12
+
+
+@dataclass(frozen=True)
+class Period:
+    """From one date to another, both days included."""
+
+    start: dt.date
+    """First day."""
+    end: dt.date
+    """Last day."""
+
+
+@dataclass(frozen=True, order=True)
+class FinancialYear:
+    """A UK public-sector financial year, 1 April to 31 March."""
+
+    first: int
+    """The calendar year it starts in: 2024 for 2024/25."""
+
+    @property
+    def start(self) -> dt.date:
+        """1 April of its first year."""
+        return dt.date(self.first, 4, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """31 March of its second year."""
+        return dt.date(self.first + 1, 3, 31)
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """Consecutive financial years, ``2024/25 to 2026/27``."""
+
+    first: FinancialYear
+    """The first year."""
+    last: FinancialYear
+    """The last year (the same as ``first`` for one year)."""
+
+    @property
+    def years(self) -> int:
+        """How many financial years it covers."""
+        return self.last.first - self.first.first + 1
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Money per unit: ``£295 a session day``."""
+
+    amount: Decimal
+    """Pounds per unit."""
+    per: str
+    """What one unit is: ``session day``, ``year``, ``hour``."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A computed yes/no about two figures: ``exceeds`` / ``does not exceed``."""
+
+    test: str
+    """``exceeds``, ``at_least``, ``below`` or ``within``."""
+    holds: bool
+    """Whether the test holds for the figures."""
+    wording: tuple[str, str] | None = None
+    """What to print when it holds and when it does not, if not the default."""
+
+
+CLAIM_WORDS = {
+    "exceeds": ("exceeds", "does not exceed"),
+    "at_least": ("is at or above", "is below"),
+    "below": ("is below", "is not below"),
+    "within": ("is within", "is not within"),
+}
+"""Default wording of each claim test: (holds, does not hold)."""
+
+
+class BadValue(ValueError):
+    """A stated value that is not of its kind; the message is plain English."""
+
+
+# -- the registry -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Loose:
+    """How a figure of a kind looks when typed into prose instead of referenced."""
+
+    pattern: re.Pattern
+    """What to find in prose (references are blanked out first)."""
+    read: Callable[[re.Match], object]
+    """The typed value, comparable with figure values of the kind; ``None`` if unknown."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """Everything the tool knows about one kind of figure."""
+
+    name: str
+    """Id used in sources (``"money": 14560``) and in ``figures.json``."""
+    what: str
+    """The kind in words, with its article: ``an amount of money``."""
+    read: Callable[[object], object]
+    """JSON value → Python value; raises ``BadValue`` with a plain message."""
+    formats: dict[str, Callable[[object], str]]
+    """Format name → printer; ``""`` is the default."""
+    example: str
+    """A ``figures`` entry an officer can copy, for hints."""
+    loose: tuple[Loose, ...] = ()
+    """Ways it gets typed into prose."""
+    same: Callable[[object, object], bool] = lambda a, b: a == b
+    """Whether two values are the same figure (``12 months`` is ``1 year``)."""
+    lossy: dict[str, Callable[[object], bool]] = field(default_factory=dict)
+    """Formats that can round, with a test of whether they round this value."""
+
+    def text(self, value, style: str = "") -> str:
+        """``value`` printed in ``style``."""
+        return self.formats[style](value)
+
+
+KINDS: dict[str, Kind] = {}
+"""Every kind, by name."""
+
+
+def register(kind: Kind) -> Kind:
+    """Add ``kind`` to the registry."""
+    KINDS[kind.name] = kind
+    return kind
+
+
+def _decimal(raw, what: str) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal, str)):
+        raise BadValue(f"expected {what}")
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise BadValue(f'expected {what}, but found "{raw}"') from None
+    if not value.is_finite():
+        raise BadValue(f'expected {what}, but found "{raw}"')
+    return value
+
+
+# money -----------------------------------------------------------------------
+
+def _read_money(raw) -> Decimal:
+    value = _decimal(raw, "an amount of money (a number such as 14560)")
+    if value != value.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+        raise BadValue(f"{raw} has a fraction of a penny")
+    return value + Decimal(0)  # -0 → 0
+
+
+_SCALE = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000,
+          "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
+
+
+def _typed_money(match: re.Match) -> Decimal | None:
+    if match.group("pence"):
+        return Decimal(match.group("pence")) / 100
+    amount = Decimal(match.group("amount").replace(",", ""))
+    scale = (match.group("scale") or "").strip().lower()
+    return amount * _SCALE.get(scale, 1)
+
+
+_MONEY_LOOSE = re.compile(
+    r"(?:£|\bGBP\s?)\s?(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<scale>\s?(?:k|m|mn|bn)\b|\s(?:thousand|million|billion)\b)?"
+    r"|\b(?P<pence>\d+)p\b", re.IGNORECASE)
+
+register(Kind(
+    name="money", what="an amount of money", read=_read_money,
+    formats={
+        "": fmt.money,
+        "millions": fmt.money_millions,
+        "m": lambda v: f"£{fmt.scaled(v, 1_000_000, 2)[0]}m",
+        "k": lambda v: f"£{fmt.scaled(v, 1_000, 1)[0]}k",
+    },
+    lossy={
+        "millions": lambda v: not fmt.scaled(v, 1_000_000, 2)[1],
+        "m": lambda v: not fmt.scaled(v, 1_000_000, 2)[1],
+        "k": lambda v: not fmt.scaled(v, 1_000, 1)[1],
+    },
+    example='{"money": 14560}',
+    loose=(Loose(_MONEY_LOOSE, _typed_money),),
+))
+
+
+# percentage ------------------------------------------------------------------
+
+_PERCENT_WORDS = "|".join(sorted(fmt.NUMBER_WORDS, key=len, reverse=True))
+_PERCENT_LOOSE = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?|" + _PERCENT_WORDS + r")\s?(?:%|per\s?cent\b|percent\b)",
+    re.IGNORECASE)
+
+
+def _typed_number(word: str) -> Decimal | None:
+    word = word.lower()
+    if word in fmt.NUMBER_WORDS:
+        return Decimal(fmt.NUMBER_WORDS[word])
+    try:
+        return Decimal(word.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _read_percentage(raw) -> Decimal:
+    value = _decimal(raw, "a percentage (a number such as 25 for 25%)")
+    if value < 0 or value > 1000:
+        raise BadValue(f"{raw}% is not a percentage this tool accepts (0 to 1,000)")
+    return value
+
+
+register(Kind(
+    name="percentage", what="a percentage", read=_read_percentage,
+    formats={"": fmt.percent, "per_cent": lambda v: fmt.percent(v)[:-1] + " per cent"},
+    example='{"percentage": 25}',
+    loose=(Loose(_PERCENT_LOOSE, lambda m: _typed_number(m.group("n"))),),
+))
+
+
+# count -----------------------------------------------------------------------
+
+def _read_count(raw) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise BadValue("expected a whole number (such as 15)")
+    return raw
+
+
+register(Kind(
+    name="count", what="a number", read=_read_count,
+    formats={"": fmt.number, "words": fmt.words},
+    example='{"count": 15}',
+))
+
+
+# date ------------------------------------------------------------------------
+
+def _read_date(raw) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise BadValue(f'expected a date written YYYY-MM-DD, but found "{raw}"') from None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _typed_date(match: re.Match):
+    g = match.groupdict()
+    try:
+        if g.get("mon"):
+            name = g["mon"][:3].title()
+            month = fmt.MONTH_ABBREVIATIONS.index(name) + 1
+        else:
+            month = int(g["mm"])
+        if g.get("day"):
+            return dt.date(_year(g["year"]), month, int(g["day"]))
+        return (_year(g["year"]), month)  # a month: compared by year and month
+    except (ValueError, TypeError):
+        return None
+
+
+_MONTH_NAMES = "|".join(list(fmt.MONTHS) + [m for m in fmt.MONTH_ABBREVIATIONS if m != "May"]
+                        + ["Sept"])
+_DATE_LOOSE = (
+    # 31 March 2025, 31st Mar 2025, 31 March, 2025
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s(?P<mon>" + _MONTH_NAMES
+               + r")\.?,?\s(?P<year>\d{4})\b"),
+    # March 31, 2025
+    re.compile(r"\b(?P<mon>" + _MONTH_NAMES + r")\.?\s(?P<day>\d{1,2})(?:st|nd|rd|th)?,\s?"
+               r"(?P<year>\d{4})\b"),
+    # 31/03/2025, 31.03.2025, 31-03-25
+    re.compile(r"\b(?P<day>\d{1,2})(?P<sep>[/.-])(?P<mm>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
+    # 2025-03-31
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mm>\d{2})-(?P<day>\d{2})\b"),
+    # March 2025 (not after a day, which the first pattern takes)
+    re.compile(r"(?<![\d\w] )(?<!\d)\b(?P<mon>" + _MONTH_NAMES + r")\.?\s(?P<year>\d{4})\b"),
+)
+
+
+def _same_date(value, typed) -> bool:
+    if isinstance(typed, tuple):
+        return (value.year, value.month) == typed
+    return value == typed
+
+
+register(Kind(
+    name="date", what="a date", read=_read_date,
+    formats={"": fmt.date, "month": fmt.month_year, "month_name": fmt.month,
+             "year": lambda d: str(d.year), "fy": fmt.financial_year_of},
+    example='{"date": "2025-03-31"}',
+    loose=tuple(Loose(p, _typed_date) for p in _DATE_LOOSE),
+    same=_same_date,
+))
+
+
+# duration --------------------------------------------------------------------
+
+def _read_duration(raw) -> Duration:
+    if isinstance(raw, Duration):
+        return raw
+    if isinstance(raw, dict) and len(raw) == 1:
+        (unit, amount), = raw.items()
+        if unit in DURATION_UNITS and isinstance(amount, int) and not isinstance(amount, bool) \
+                and 0 <= amount <= 1200:
+            return Duration(amount, unit)
+    raise BadValue('expected a duration such as {"years": 3} or {"months": 18}')
+
+
+def _duration_text(d: Duration, number) -> str:
+    unit = d.unit[:-1] if d.amount == 1 else d.unit
+    return f"{number(d.amount)} {unit}"
+
+
+_NUMBER_WORDS = "|".join(sorted(fmt.NUMBER_WORDS, key=len, reverse=True))
+_DURATION_LOOSE = re.compile(
+    r"\b(?P<n>\d+|" + _NUMBER_WORDS + r")[ -](?:financial[ -])?(?P<unit>day|month|year)s?\b",
+    re.IGNORECASE)
+
+
+def _typed_duration(match: re.Match):
+    n = _typed_number(match.group("n"))
+    return None if n is None else Duration(int(n), match.group("unit").lower() + "s")
+
+
+register(Kind(
+    name="duration", what="a duration", read=_read_duration,
+    formats={
+        "": lambda d: _duration_text(d, fmt.number),
+        "words": lambda d: _duration_text(d, fmt.words),
+        "number": lambda d: fmt.number(d.amount),
+        "number_words": lambda d: fmt.words(d.amount),
+        "adjective": lambda d: f"{fmt.words(d.amount)}-{d.unit[:-1]}",
+    },
+    example='{"duration": {"years": 3}}',
+    loose=(Loose(_DURATION_LOOSE, _typed_duration),),
+    same=lambda a, b: isinstance(b, Duration) and a.same_length(b),
+))
+
+
+# period ----------------------------------------------------------------------
+
+def _read_period(raw) -> Period:
+    if isinstance(raw, dict) and set(raw) == {"start", "end"}:
+        return Period(_read_date(raw["start"]), _read_date(raw["end"]))
+    raise BadValue('expected a period such as {"start": "2024-04-01", "end": "2025-03-31"}')
+
+
+register(Kind(
+    name="period", what="a period", read=_read_period,
+    formats={"": lambda p: f"{fmt.date(p.start)} to {fmt.date(p.end)}",
+             "months": lambda p: f"{fmt.month_year(p.start)} to {fmt.month_year(p.end)}"},
+    example='{"period": {"start": "2024-04-01", "end": "2025-03-31"}}',
+))
+
+
+# financial years -------------------------------------------------------------
+
+_FY = re.compile(r"\A((?:19|20)\d{2})[/-](\d{2})\Z")
+
+
+def _read_financial_year(raw) -> FinancialYear:
+    match = _FY.match(raw) if isinstance(raw, str) else None
+    if match is None:
+        raise BadValue(f'expected a financial year such as "2024/25", but found "{raw}"')
+    first = int(match.group(1))
+    if int(match.group(2)) != (first + 1) % 100:
+        raise BadValue(f'"{raw}" is not a financial year: the year after {first} is '
+                       f"{fmt.financial_year(first)}")
+    return FinancialYear(first)
+
+
+def _typed_fy(match: re.Match):
+    first = match.group("first")
+    first = _year(first) if len(first) == 2 else int(first)
+    second = int(match.group("second")[-2:])
+    if second != (first + 1) % 100:
+        return None
+    return FinancialYear(first)
+
+
+_FY_LOOSE = re.compile(
+    r"(?:\bFY\s?|\b)(?P<first>(?:19|20)\d{2}|\d{2})\s?[/–-]\s?(?P<second>(?:19|20)?\d{2})\b"
+    r"(?![/.-]\d)", re.IGNORECASE)
+
+register(Kind(
+    name="financial_year", what="a financial year", read=_read_financial_year,
+    formats={"": lambda y: fmt.financial_year(y.first),
+             "dash": lambda y: fmt.financial_year(y.first, "-"),
+             "first_year": lambda y: str(y.first)},
+    example='{"financial_year": "2024/25"}',
+    loose=(Loose(_FY_LOOSE, _typed_fy),),
+))
+
+
+def _read_year_range(raw) -> YearRange:
+    if isinstance(raw, dict) and set(raw) == {"from", "to"}:
+        first, last = _read_financial_year(raw["from"]), _read_financial_year(raw["to"])
+        if last < first:
+            raise BadValue(f'the range ends ({raw["to"]}) before it starts ({raw["from"]})')
+        return YearRange(first, last)
+    raise BadValue('expected financial years such as {"from": "2024/25", "to": "2025/26"}')
+
+
+register(Kind(
+    name="year_range", what="a range of financial years", read=_read_year_range,
+    formats={
+        "": lambda r: fmt.financial_year(r.first.first) + (
+            "" if r.years == 1 else f" to {fmt.financial_year(r.last.first)}"),
+        "years": lambda r: f"{fmt.words(r.years)} financial year{'s' if r.years != 1 else ''}",
+        "count": lambda r: fmt.number(r.years),
+        "first": lambda r: fmt.financial_year(r.first.first),
+        "last": lambda r: fmt.financial_year(r.last.first),
+    },
+    example='{"year_range": {"from": "2024/25", "to": "2025/26"}}',
+    same=lambda a, b: a == b or (isinstance(b, Duration) and b.unit == "years"
+                                 and b.amount == a.years),
+))
+
+
+# rate ------------------------------------------------------------------------
+
+def _read_rate(raw) -> Rate:
+    if isinstance(raw, dict) and set(raw) == {"amount", "per"} and isinstance(raw["per"], str):
+        return Rate(_read_money(raw["amount"]), raw["per"])
+    raise BadValue('expected a rate such as {"amount": 295, "per": "session day"}')
+
+
+register(Kind(
+    name="rate", what="a rate", read=_read_rate,
+    formats={"": lambda r: f"{fmt.money(r.amount)} {'an' if r.per[:1] in 'aeiou' else 'a'} {r.per}",
+             "amount": lambda r: fmt.money(r.amount),
+             "per": lambda r: r.per},
+    example='{"rate": {"amount": 295, "per": "session day"}}',
+    same=lambda a, b: a == b or (isinstance(b, Decimal) and a.amount == b),
+))
+
+
+# claim -----------------------------------------------------------------------
+
+def _claim_text(c: Claim) -> str:
+    return (c.wording or CLAIM_WORDS[c.test])[0 if c.holds else 1]
+
+
+def _read_claim(raw) -> bool:
+    if not isinstance(raw, bool):
+        raise BadValue("expected true or false")
+    return raw
+
+
+register(Kind(
+    name="claim", what="a claim about a threshold", read=_read_claim,
+    formats={"": _claim_text},
+    example='a "claims" entry: {"figure": "totals.x", "test": "exceeds", "threshold": '
+            '"thresholds.y"}',
+    same=lambda a, b: a.holds == (b.holds if isinstance(b, Claim) else b),
+))
+
+
+def text(kind: str, value, style: str = "") -> str:
+    """A value of ``kind`` printed in ``style``."""
+    return KINDS[kind].text(value, style)

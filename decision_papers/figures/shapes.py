@@ -1,0 +1,446 @@
+"""Decision shapes: the blocks officers write, expanded into ledger entries.
+
+Officers think in contracts, grants, budgets, pots, procurements, income and
+VAT, so a source keeps named blocks for them.  Each block here becomes plain
+ledger entries (figures with stated values and formulas) and relations
+(caps, schedules, date order).  Nothing here computes or checks: the ledger
+computes, ``checks`` compares.  A block never asks for data the paper does
+not have: a contract uplift can be given as uplift and new value, a term as
+a duration with no dates.
+"""
+
+from __future__ import annotations
+
+from decision_papers.figures.kinds import KINDS, BadValue, Claim, Duration
+from decision_papers.figures.ledger import OPS
+from decision_papers.figures.model import Entry, Formula, Relation
+from decision_papers.figures.thresholds import RulesValue
+from decision_papers.source.walk import FIGURE_LEAVES, leaves
+
+FORMULA_KEYS = ("sum", "difference", "product", "quotient", "percent_of", "same_as",
+                "approximately")
+"""Formula keys of a ``figures`` entry."""
+CAP_TESTS = ("at_most", "at_least", "below")
+"""Cap keys of a ``figures`` entry: the figure must be at most / at least / below another."""
+DATE_CHAIN = ("consultation_start", "consultation_end", "decision", "call_in_ends",
+              "effective_from")
+"""Dates a decision carries, in the order they must come (``dates.<name>``)."""
+
+
+class Collector:
+    """Entries, relations and problems gathered from one source."""
+
+    def __init__(self, data: dict, decision_date: tuple | None):
+        self.data = data
+        self.entries: list[Entry] = []
+        self.relations: list[Relation] = []
+        self.bad: list[tuple[tuple, str, str | None]] = []
+        """(path parts, message, hint) for entries that cannot be read."""
+        self.decision_date = decision_date
+        """Path parts of the decision date field, for authorised periods."""
+
+    def stated(self, fid: str, kind: str, value, path: tuple, label: str | None = None):
+        """A figure typed in the source."""
+        self.entries.append(Entry(fid, kind, value, path, label=label))
+
+    def formula(self, fid: str, op: str, inputs, rule: str | None = None, at: tuple = (),
+                kind: str | None = None, label: str | None = None, **params):
+        """A figure computed from others (checked if also stated)."""
+        pairs = tuple(sorted((k, v) for k, v in params.items() if v is not None))
+        self.entries.append(Entry(fid, kind, None, None,
+                                  Formula(op, tuple(inputs), rule or OPS[op].rule, pairs),
+                                  declared_at=at, label=label))
+
+    def relate(self, rule: str, test: str, ids, at: tuple = (), why: str | None = None):
+        """A check between figures that defines none of them."""
+        self.relations.append(Relation(rule, test, tuple(ids), at, why))
+
+    def has(self, path: tuple) -> bool:
+        """Whether the source has a value at ``path``."""
+        node = self.data
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+
+def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple) -> Collector:
+    """Every entry and relation of a validated source."""
+    c = Collector(data, decision_date)
+    _stated_leaves(c)
+    for key, block in data.get("contracts", {}).items():
+        _contract(c, f"contracts.{key}", ("contracts", key), block)
+    if "procurement" in data:
+        _old_procurement(c, data["procurement"])
+    for key, block in data.get("procurements", {}).items():
+        _procurement(c, f"procurements.{key}", ("procurements", key), block)
+    for name in ("grants", "income"):
+        for key, block in data.get(name, {}).items():
+            _scheduled(c, f"{name}.{key}", (name, key), block, "instalments")
+    for key, block in data.get("budgets", {}).items():
+        _scheduled(c, f"budgets.{key}", ("budgets", key), block, "by_year")
+    for key, block in data.get("pots", {}).items():
+        _pot(c, f"pots.{key}", ("pots", key), block)
+    for key, block in data.get("vat", {}).items():
+        _vat(c, f"vat.{key}", ("vat", key), block)
+    for key, total in data.get("totals", {}).items():
+        c.formula(f"totals.{key}", "sum", total["parts"], at=("totals", key, "parts"),
+                  label=total.get("label"))
+    _funding(c, data.get("funding"))
+    _rules(c, rules, data.get("thresholds", {}))
+    for key, claim in data.get("claims", {}).items():
+        _claim(c, key, claim)
+    for key, entry in data.get("restated", {}).items():
+        c.entries.append(Entry(f"restated.{key}", None, entry["value"], ("restated", key, "value"),
+                               Formula("same_as", (entry["figure"],), "one_value"),
+                               declared_at=("restated", key, "figure")))
+    for key, period in data.get("periods", {}).items():
+        _period(c, f"periods.{key}", ("periods", key), period)
+        if "same_as" in period:
+            for part in ("start", "end"):
+                c.formula(f"periods.{key}.{part}", "same_as", [f"{period['same_as']}.{part}"],
+                          at=("periods", key, "same_as"))
+    for key, figure in data.get("figures", {}).items():
+        _figure(c, f"figures.{key}", ("figures", key), figure)
+    _dates(c, data)
+    return c
+
+
+def _stated_leaves(c: Collector) -> None:
+    """Every figure typed in a shape's own fields (the schema says which are figures)."""
+    for parts, kind, raw in leaves(c.data):
+        if kind not in FIGURE_LEAVES or parts[0] in ("figures", "restated"):
+            continue
+        figure_kind, unit = FIGURE_LEAVES[kind]
+        try:
+            value = Duration(raw, unit) if unit else KINDS[figure_kind].read(raw)
+        except BadValue as exc:
+            c.bad.append((parts, f"{exc}.", f"write it as {KINDS[figure_kind].example}."))
+            continue
+        fid = ".".join(str(p) for p in parts)
+        if len(parts) == 3 and parts[0] == "totals" and parts[2] == "stated":
+            fid = f"totals.{parts[1]}"
+        c.entries.append(Entry(fid, figure_kind, value, parts, confidential=parts[0] == "part2"))
+
+
+def _period(c: Collector, base: str, path: tuple, period: dict,
+            authorised: bool = False) -> None:
+    """A period: its length checked against its dates, its end from start + length."""
+    length = "years" if "years" in period else "months"
+    if "start" in period and "end" in period:
+        c.formula(f"{base}.{length}", "months_between", [f"{base}.start", f"{base}.end"],
+                  at=path)
+        c.formula(base, "period_of", [f"{base}.start", f"{base}.end"], at=path)
+        if "financial_year" in period:
+            c.relate("period", "holds", [f"{base}.financial_year", f"{base}.start",
+                                         f"{base}.end"], path + ("financial_year",))
+    elif "start" in period and length in period:
+        c.formula(f"{base}.end", "end_of_term", [f"{base}.start", f"{base}.{length}"], at=path)
+        c.formula(base, "period_of", [f"{base}.start", f"{base}.end"], at=path)
+    if authorised and "start" in period and c.decision_date:
+        c.relate("date_order", "ends_after", [f"{base}.end", _decision_id(c)], path,
+                 "a decision cannot authorise a period that is already over")
+
+
+def _decision_id(c: Collector) -> str:
+    return ".".join(c.decision_date)
+
+
+def _contract(c: Collector, base: str, path: tuple, contract: dict) -> None:
+    lines = contract.get("build_up", {}).get("lines", {})
+    amounts = []
+    for line in lines:
+        lid = f"{base}.build_up.lines.{line}"
+        c.formula(f"{lid}.amount", "product", [f"{lid}.rate", f"{lid}.quantity"],
+                  at=path + ("build_up", "lines", line),
+                  per=lines[line].get("unit"))
+        amounts.append(f"{lid}.amount")
+    if amounts:
+        c.formula(f"{base}.build_up.total", "sum", amounts, rule="product",
+                  at=path + ("build_up",))
+        c.formula(f"{base}.variation", "same_as", [f"{base}.build_up.total"], rule="product",
+                  at=path + ("build_up",))
+    uplift = contract.get("uplift")
+    has_previous, has_new = "previous_value" in contract, "new_value" in contract
+    if has_previous:
+        c.formula(f"{base}.new_value", "sum", [f"{base}.previous_value", f"{base}.variation"],
+                  at=path)
+        if uplift:
+            c.formula(f"{base}.variation", "percent_of",
+                      [f"{base}.uplift.percentage", f"{base}.previous_value"],
+                      at=path + ("uplift",), round=uplift.get("round", "nearest_penny"))
+    elif has_new:
+        c.formula(f"{base}.previous_value", "difference",
+                  [f"{base}.new_value", f"{base}.variation"], at=path)
+        if uplift:
+            c.relate("percentage", uplift.get("round", "nearest_penny"),
+                     [f"{base}.variation", f"{base}.uplift.percentage",
+                      f"{base}.previous_value"], path + ("uplift",))
+    for period in ("term", "extension"):
+        if period in contract:
+            _period(c, f"{base}.{period}", path + (period,), contract[period],
+                    authorised=period == "extension")
+    if "term" in contract and "extension" in contract and "end" in contract["term"] \
+            and "start" in contract["extension"]:
+        c.relate("date_order", "before", [f"{base}.term.end", f"{base}.extension.start"],
+                 path + ("extension", "start"), "an extension must start after the current "
+                 "term ends")
+    if "financial_year" in contract.get("build_up", {}):
+        paid = "extension" if "extension" in contract else "term"
+        if c.has(path + (paid, "start")) and c.has(path + (paid, "end")):
+            c.relate("period", "holds", [f"{base}.build_up.financial_year",
+                                         f"{base}.{paid}.start", f"{base}.{paid}.end"],
+                     path + ("build_up", "financial_year"))
+
+
+def _old_procurement(c: Collector, p: dict) -> None:
+    """The single ``procurement`` block: whole years at one flat annual value."""
+    base = "procurement"
+    from_term = "annual_value" not in p and "term_value" in p
+    if from_term:
+        c.formula(f"{base}.annual_value", "quotient", [f"{base}.term_value", f"{base}.term_years"],
+                  at=("procurement",), per="year")
+    else:
+        c.formula(f"{base}.term_value", "product", [f"{base}.annual_value", f"{base}.term_years"],
+                  at=("procurement",), per="year")
+    if "extension_years" in p:
+        c.formula(f"{base}.extension_value", "product",
+                  [f"{base}.annual_value", f"{base}.extension_years"], at=("procurement",),
+                  per="year")
+        c.formula(f"{base}.maximum", "sum", [f"{base}.term_value", f"{base}.extension_value"],
+                  at=("procurement",))
+    else:
+        c.formula(f"{base}.maximum", "same_as", [f"{base}.term_value"], rule="sum",
+                  at=("procurement",))
+
+
+def _procurement(c: Collector, base: str, path: tuple, p: dict) -> None:
+    """A procurement: a term (and extension) of any length, with optional indexation.
+
+    Each contract year is its own figure: year 1 at the annual value, each
+    later year uplifted by the indexation, and a part year paid pro rata.
+    """
+    term = _length(p["term"])
+    extension = _length(p["extension"]) if "extension" in p else None
+    c.stated(f"{base}.term", "duration", term, path + ("term",))
+    if extension:
+        c.stated(f"{base}.extension", "duration", extension, path + ("extension",))
+    if "start" in p:
+        c.formula(f"{base}.end", "end_of_term", [f"{base}.start", f"{base}.term"], at=path)
+        c.formula(f"{base}.period", "period_of", [f"{base}.start", f"{base}.end"], at=path)
+        if c.decision_date:
+            c.relate("date_order", "ends_after", [f"{base}.end", _decision_id(c)], path,
+                     "a decision cannot authorise a period that is already over")
+    index = p.get("indexation")
+    spans = {"term": _year_spans(term), "extension": _year_spans(extension) if extension else []}
+    year, annual_id, totals = 0, f"{base}.annual_value", {}
+    for part, months_list in spans.items():
+        values = []
+        for months in months_list:
+            year += 1
+            yid = f"{base}.years.y{year}"
+            if year > 1 and index:
+                c.formula(f"{yid}.uplift", "percent_of", [f"{base}.indexation.percentage", annual_id],
+                          at=path + ("indexation",), round=index.get("round", "nearest_pound"))
+                c.formula(f"{yid}.annual", "sum", [annual_id, f"{yid}.uplift"],
+                          at=path + ("indexation",))
+                annual_id = f"{yid}.annual"
+            c.stated(f"{yid}.length", "duration", Duration(months, "months"), path + (part,))
+            c.formula(f"{yid}.value", "product", [annual_id, f"{yid}.length"], at=path + (part,),
+                      per="year")
+            values.append(f"{yid}.value")
+        if values:
+            totals[part] = f"{base}.{part}_value"
+            c.formula(totals[part], "sum", values, rule="product", at=path + (part,))
+    c.formula(f"{base}.maximum", "sum", list(totals.values()), at=path)
+
+
+def _length(raw: dict) -> Duration:
+    return KINDS["duration"].read(raw)
+
+
+def _year_spans(length: Duration) -> list[int]:
+    """Months in each contract year: 18 months → [12, 6]."""
+    months = length.months or 0
+    spans = [12] * (months // 12)
+    return spans + [months % 12] if months % 12 else spans
+
+
+def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> None:
+    """A grant, income or budget paid by financial year: the years sum to the total."""
+    rows = block.get(key, {})
+    amounts = [f"{base}.{key}.{k}.amount" for k in rows]
+    if amounts:
+        c.formula(f"{base}.total", "sum", amounts, rule="schedule", at=path + (key,))
+    if "period" in block:
+        _period(c, f"{base}.period", path + ("period",), block["period"], authorised=True)
+    for k in rows:
+        fy = f"{base}.{key}.{k}.financial_year"
+        if "period" in block:
+            c.relate("schedule", "in_period", [fy, f"{base}.period.start", f"{base}.period.end"],
+                     path + (key, k, "financial_year"))
+        if "years" in block:
+            c.relate("schedule", "in_years", [fy, f"{base}.years"],
+                     path + (key, k, "financial_year"))
+    if "years" in block:
+        c.stated(f"{base}.years", "year_range", KINDS["year_range"].read(block["years"]),
+                 path + ("years",))
+    if "within" in block:
+        c.relate("cap", "at_most", [f"{base}.total", block["within"]], path + ("within",))
+
+
+def _pot(c: Collector, base: str, path: tuple, pot: dict) -> None:
+    """A pot: allocations each within the cap, together within the pot, no more than places."""
+    allocations = [f"{base}.allocations.{k}.amount" for k in pot.get("allocations", {})]
+    if "cap_each" in pot and "places" in pot:
+        c.formula(f"{base}.maximum", "product", [f"{base}.cap_each", f"{base}.places"], at=path)
+    if "cap_each" in pot:
+        c.relate("cap", "at_most", [f"{base}.cap_each", f"{base}.total"], path + ("cap_each",))
+    if allocations:
+        c.formula(f"{base}.allocated", "sum", allocations, at=path + ("allocations",))
+        c.formula(f"{base}.allocation_count", "count_of", allocations, at=path + ("allocations",))
+        c.relate("cap", "at_most", [f"{base}.allocated", f"{base}.total"],
+                 path + ("allocations",), "allocations must fit within the pot")
+        if "cap_each" in pot:
+            for fid in allocations:
+                c.relate("cap", "at_most", [fid, f"{base}.cap_each"],
+                         path + ("allocations", fid.split(".")[-2]))
+        if "places" in pot:
+            c.relate("cap", "at_most", [f"{base}.allocation_count", f"{base}.places"],
+                     path + ("allocations",))
+        c.formula(f"{base}.remaining", "difference", [f"{base}.total", f"{base}.allocated"],
+                  at=path)
+
+
+def _vat(c: Collector, base: str, path: tuple, block: dict) -> None:
+    """Net + VAT = gross, with VAT at the rate in the rules file."""
+    c.formula(f"{base}.vat", "vat", ["rates.vat", f"{base}.net"], at=path)
+    c.formula(f"{base}.gross", "sum", [f"{base}.net", f"{base}.vat"], rule="vat", at=path)
+
+
+def _funding(c: Collector, funding: dict | None) -> None:
+    if not funding:
+        return
+    parts = [f"funding.sources.{k}.amount" for k in funding["sources"]]
+    c.formula("funding.total", "sum", parts, at=("funding", "sources"))
+    c.relate("sum", "equals", ["funding.total", funding["covers"]], ("funding", "covers"),
+             "the funding sources must add up to what they pay for")
+
+
+def _rules(c: Collector, rules: dict[str, RulesValue], stated: dict) -> None:
+    """Thresholds and rates in force on the decision date, from the rules file."""
+    for key, value in rules.items():
+        c.formula(value.id, "rules", [], kind=value.kind, at=("organisation", "rules"),
+                  label=value.name, value=value.value, value_kind=value.kind,
+                  describe=value.describe())
+    for key in stated:
+        if f"thresholds.{key}" not in rules:
+            c.bad.append((("thresholds", key),
+                          f'thresholds.{key} is not a threshold in the rules file, so its value '
+                          "cannot be checked.",
+                          "name a threshold the rules file has, or add it to the rules file."))
+
+
+def _claim(c: Collector, key: str, claim: dict) -> None:
+    wording = tuple(claim["wording"]) if "wording" in claim else None
+    stated = Claim(claim["test"], claim["stated"], wording) if "stated" in claim else None
+    c.entries.append(Entry(
+        f"claims.{key}", "claim", stated, ("claims", key, "stated") if stated else None,
+        Formula("claim", (claim["figure"], claim["threshold"]), "threshold_claim",
+                tuple(sorted({"test": claim["test"], "wording": wording}.items()))),
+        declared_at=("claims", key)))
+
+
+def _figure(c: Collector, fid: str, path: tuple, entry: dict) -> None:
+    """A ``figures`` entry: a stated value of any kind, a formula, caps, or all three."""
+    kind_keys = [k for k in entry if k in KINDS and k != "claim"]
+    formula_keys = [k for k in FORMULA_KEYS if k in entry]
+    for keys, what in ((kind_keys, "values"), (formula_keys, "formulas")):
+        if len(keys) > 1:
+            c.bad.append((path + (keys[1],), f"{fid} has two {what}: {keys[0]} and {keys[1]}.",
+                          "keep one; put the other in an entry of its own."))
+            return
+    if kind_keys and "kind" in entry and entry["kind"] != kind_keys[0]:
+        c.bad.append((path + ("kind",), f'{fid} says its kind is {entry["kind"]}, but its value '
+                      f"is given as {kind_keys[0]}.", "remove kind, or correct it."))
+        return
+    kind, stated, source = entry.get("kind"), None, None
+    if kind_keys:
+        kind = kind_keys[0]
+        source = path + (kind,)
+        try:
+            stated = KINDS[kind].read(entry[kind])
+        except BadValue as exc:
+            c.bad.append((source, f"{fid}: {exc}.", f"write it as {KINDS[kind].example}."))
+            return
+    formula = None
+    for op in FORMULA_KEYS:
+        if op not in entry:
+            continue
+        spec = entry[op]
+        at = path + (op,)
+        if op in ("sum",):
+            formula = Formula("sum", tuple(spec), "sum")
+        elif op in ("difference", "product", "quotient"):
+            formula = Formula(op, tuple(spec), "sum" if op == "difference" else "product",
+                              (("per", entry["per"]),) if "per" in entry else ())
+        elif op == "percent_of":
+            formula = Formula("percent_of", (spec["percentage"], spec["of"]), "percentage",
+                              (("round", spec.get("round", "nearest_penny")),))
+        elif op == "same_as":
+            formula = Formula("same_as", (spec,), "one_value")
+        elif op == "approximately":
+            formula = Formula("approximately", (spec["of"],), "approximation",
+                              (("within", _tolerance(spec)),))
+        c.entries.append(Entry(fid, kind, stated, source, formula, at, entry.get("label")))
+        break
+    else:
+        if stated is None:
+            c.bad.append((path, f"{fid} has no value and no formula.",
+                          f"give it a value, e.g. {KINDS.get(kind or 'money').example}, or a "
+                          'formula such as "sum": [...].'))
+            return
+        c.entries.append(Entry(fid, kind, stated, source, None, path, entry.get("label")))
+    for test in CAP_TESTS:
+        if test in entry:
+            c.relate("cap", test, [fid, entry[test]], path + (test,))
+
+
+def _tolerance(spec: dict):
+    within = spec.get("within", {"percentage": 10})
+    if "money" in within:
+        return ("money", KINDS["money"].read(within["money"]))
+    return ("percentage", KINDS["percentage"].read(within["percentage"]))
+
+
+def _dates(c: Collector, data: dict) -> None:
+    """Dates a decision carries must come in a possible order."""
+    dates = data.get("dates", {})
+    chain = [f"dates.{name}" for name in DATE_CHAIN if name in dates]
+    for first, second in zip(chain, chain[1:]):
+        c.relate("date_order", "not_after", [first, second], tuple(second.split(".")),
+                 _CHAIN_WHY.get((first, second), "these dates must come in this order"))
+    if "published" in dates and "decision" in dates:
+        c.relate("date_order", "not_after", ["dates.decision", "dates.published"],
+                 ("dates", "published"), "a decision cannot be published before it is made")
+    if "decision" in dates and c.decision_date:
+        c.formula("dates.decision", "same_as", [_decision_id(c)], at=("dates", "decision"))
+    approval, ceo = data.get("approval", {}), data.get("chief_executive", {})
+    if approval.get("date") and ceo.get("date"):
+        c.relate("date_order", "not_after", ["chief_executive.date", "approval.date"],
+                 ("chief_executive", "date"), "the chief executive must be consulted on or before "
+                 "the day of approval")
+    publication = data.get("publication", {})
+    if approval.get("date") and publication.get("deferred") and publication.get("until"):
+        c.relate("date_order", "not_after", ["approval.date", "publication.until"],
+                 ("approval", "date"), "publication cannot be deferred to a date before the "
+                 "decision is approved")
+
+
+_CHAIN_WHY = {
+    ("dates.consultation_end", "dates.decision"): "consultation must close before the decision",
+    ("dates.decision", "dates.call_in_ends"): "the call-in period runs after the decision",
+    ("dates.call_in_ends", "dates.effective_from"): "a decision takes effect only after call-in",
+}
+
