@@ -63,6 +63,8 @@ class Paper:
     """When the decision was approved, if it has been."""
     deferred_until: dt.date | None = None
     """End of the Part 1 publication deferral, if publication is deferred."""
+    ledger: object = None
+    """The Part 1 figure ledger, once computed (for ``figures.json`` and tests)."""
 
     @property
     def failed(self) -> bool:
@@ -132,6 +134,7 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         paper.deferred_until = dt.date.fromisoformat(data["publication"]["until"])
     public = replace(source, data={k: v for k, v in data.items() if k != "part2"})
     prepared = _prepare(public, paper, templates_dir, rules_dir, "part2" in data)
+    paper.ledger = prepared[0]
     if "part2" in data:
         confidential = _prepare(source, Paper(path), templates_dir, rules_dir, True)
         paper.problems += [p for p in confidential[2]

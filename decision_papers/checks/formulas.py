@@ -73,6 +73,11 @@ def sums(ctx) -> None:
     compare(ctx, "sum")
     for key, relation, figures in ctx.each("sum"):
         total, covered = figures
+        if covered.kind != "money":
+            ctx.find("kind", f'funding.covers names "{covered.id}", which is {covered.kind} '
+                     "(not an amount of money).", (), "name the amount the sources pay for, "
+                     "e.g. totals.extension.", first=relation.declared_at, key=key)
+            continue
         if total.value == covered.value:
             ctx.passed("sum", key, total.id, covered.id, *(total.formula.inputs
                                                            if total.formula else ()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from decision_papers.checks.table import rule
 from decision_papers.figures.kinds import KINDS
@@ -10,10 +11,17 @@ from decision_papers.problems import Problem
 from decision_papers.render.prose import REFERENCE
 from decision_papers.source.walk import PROSE_KINDS, leaves
 
-APPROXIMATE = re.compile(r"\b(?:approximately|approx\.?|about|around|roughly|some|nearly|"
-                         r"almost|over|more than|under|less than|just over|just under|c\.|"
-                         r"circa|an estimated|estimated at)\s*$", re.IGNORECASE)
-"""Words before a reference that tell the reader a printed figure is rounded."""
+APPROXIMATE = re.compile(r"""
+    \b (?: approximately | approx\.? | about | around | roughly | some | c\. | circa
+         | an \s estimated | estimated \s at )
+    \s* $""", re.IGNORECASE | re.VERBOSE)
+"""Words before a reference that tell the reader a printed figure is rounded.
+
+Only words that say "rounded" count.  "Over", "under", "nearly" and the like
+claim a direction, and a rounded figure may be on either side of the true one
+(£3,468,000 prints as £3.47 million, which it is not "over"), so after them a
+figure that rounds is still warned about.
+"""
 
 SEARCHED = {"money": ("money", "rate"), "duration": ("duration", "year_range")}
 """Loose figures of a kind may be meant as figures of these kinds."""
@@ -22,8 +30,11 @@ SEARCHED = {"money": ("money", "rate"), "duration": ("duration", "year_range")}
 def typed_figures(text: str):
     """``(start, end, kind, typed value)`` for each figure typed in ``text``, left to right.
 
-    Every kind's patterns are tried; where two matches overlap, the longer
-    wins (``31 March 2025`` is one date, not also ``March 2025``).
+    Every kind's patterns are tried (references are blanked out first).
+    Where matches overlap, the leftmost wins, and of those that start at the
+    same place the longest: ``31 March 2025`` is one date, not also
+    ``March 2025``, and ``2024-25 financial years`` is a financial year, not
+    also "25 financial years".
     """
     bare = REFERENCE.sub(lambda m: " " * len(m.group(0)), text)
     found = []
@@ -33,17 +44,26 @@ def typed_figures(text: str):
                 value = loose.read(match)
                 if value is not None:
                     found.append((match.start(), match.end(), kind.name, value))
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    kept, reach = [], -1
-    for item in found:
-        if item[0] >= reach:
-            kept.append(item)
-            reach = item[1]
+    found.sort(key=lambda f: (f[0], -f[1]))  # leftmost, then longest
+    kept, reach = [], 0
+    for start, end, kind, value in found:
+        if start >= reach:  # does not overlap the one kept before it
+            kept.append((start, end, kind, value))
+            reach = end
     return kept
 
 
 def meant(ledger, kind: str, value, typed: str) -> tuple[str, str] | None:
-    """The figure (and format) a typed value most likely is: same kind, same value."""
+    """The figure (and format) a typed value most likely is: same kind, same value.
+
+    Only a figure whose value *is* the typed value is ever named, never a
+    near one.  Of those figures and their formats, the best prints exactly
+    what was typed (``{x:k}`` for "£40k"); then one that prints it but for
+    case and spacing; then one that prints the same value another way
+    (``£0.50`` for "50p"), the most like what was typed first; then the
+    figure's default format.  Ties go to the first in the ledger.
+    """
+    best, best_rank = None, None
     for fid, figure in ledger.figures.items():
         if figure.kind not in SEARCHED.get(kind, (kind,)) or figure.value is None \
                 or figure.confidential:
@@ -52,11 +72,24 @@ def meant(ledger, kind: str, value, typed: str) -> tuple[str, str] | None:
             same = KINDS[figure.kind].same(figure.value, value)
         except (TypeError, AttributeError, ValueError):
             same = False
-        if same:
-            styles = KINDS[figure.kind].formats
-            style = next((s for s in styles if styles[s](figure.value) == typed), "")
-            return fid, style
-    return None
+        if not same:
+            continue
+        for style, printer in KINDS[figure.kind].formats.items():
+            rank = _likeness(printer(figure.value), typed, kind, value, default=not style)
+            if rank is not None and (best_rank is None or rank > best_rank):
+                best, best_rank = (fid, style), rank
+    return best
+
+
+def _likeness(printed: str, typed: str, kind: str, value, default: bool) -> tuple | None:
+    """How well ``printed`` stands in for ``typed``; higher is better, ``None`` not at all."""
+    if printed == typed:
+        return (3, 1.0)
+    if " ".join(printed.casefold().split()) == " ".join(typed.casefold().split()):
+        return (2, 1.0)
+    if typed_figures(printed) == [(0, len(printed), kind, value)]:
+        return (1, SequenceMatcher(None, printed, typed).ratio())
+    return (0, 0.0) if default else None
 
 
 @rule("loose_figure", "Prose must print figures by reference, never typed.")

@@ -207,10 +207,13 @@ def _typed_money(match: re.Match) -> Decimal | None:
     return amount * _SCALE.get(scale, 1)
 
 
-_MONEY_LOOSE = re.compile(
-    r"(?:£|\bGBP\s?)\s?(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<scale>\s?(?:k|m|mn|bn)\b|\s(?:thousand|million|billion)\b)?"
-    r"|\b(?P<pence>\d+)p\b", re.IGNORECASE)
+_MONEY_LOOSE = re.compile(r"""
+      (?: £ | \bGBP )  \s?                            # £40k, GBP 5,000
+      (?P<amount> \d{1,3} (?:,\d{3})+ (?:\.\d+)?      #   1,250.50
+                | \d+ (?:\.\d+)? )                    #   3.47
+      (?P<scale> \s? (?:thousand|million|billion|mn|bn|k|m) \b )?
+    | (?<! [\d.,] ) \b (?P<pence> \d+ ) (?: p | \s?pence ) \b     # 50p, 50 pence
+    """, re.IGNORECASE | re.VERBOSE)
 
 register(Kind(
     name="money", what="an amount of money", read=_read_money,
@@ -232,10 +235,14 @@ register(Kind(
 
 # percentage ------------------------------------------------------------------
 
-_PERCENT_WORDS = "|".join(sorted(fmt.NUMBER_WORDS, key=len, reverse=True))
-_PERCENT_LOOSE = re.compile(
-    r"\b(?P<n>\d+(?:\.\d+)?|" + _PERCENT_WORDS + r")\s?(?:%|per\s?cent\b|percent\b)",
-    re.IGNORECASE)
+_NUMBER_WORDS = "|".join(re.escape(w) for w in sorted(fmt.NUMBER_WORDS, key=len, reverse=True))
+"""``one hundred and twenty|…|twenty-five|…|one``: longest first, so "twenty-five" is not "five"."""
+
+_PERCENT_LOOSE = re.compile(r"""
+    (?<! [\d.,-] ) \b
+    (?P<n> \d+ (?:\.\d+)? | """ + _NUMBER_WORDS + r""" )    # 20, 4.2, twenty
+    \s? (?: % | per \s? cent \b )                         # %, per cent, percent
+    """, re.IGNORECASE | re.VERBOSE)
 
 
 def _typed_number(word: str) -> Decimal | None:
@@ -307,22 +314,27 @@ def _typed_date(match: re.Match):
         return None
 
 
-_MONTH_NAMES = "|".join(list(fmt.MONTHS) + [m for m in fmt.MONTH_ABBREVIATIONS if m != "May"]
-                        + ["Sept"])
-_DATE_LOOSE = (
+_MONTH = r"(?P<mon> " + "|".join(sorted(
+    {*fmt.MONTHS, *fmt.MONTH_ABBREVIATIONS, "Sept"}, key=lambda m: (-len(m), m))) + r" ) \.?"
+"""``March``, ``Mar``, ``Mar.``: capitalised, so "may" in a sentence is not May."""
+_DAY = r"(?P<day> \d{1,2} ) (?:st|nd|rd|th)?"
+
+_DATE_LOOSE = tuple(re.compile(p, re.VERBOSE) for p in (
     # 31 March 2025, 31st Mar 2025, 31 March, 2025
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s(?P<mon>" + _MONTH_NAMES
-               + r")\.?,?\s(?P<year>\d{4})\b"),
-    # March 31, 2025
-    re.compile(r"\b(?P<mon>" + _MONTH_NAMES + r")\.?\s(?P<day>\d{1,2})(?:st|nd|rd|th)?,\s?"
-               r"(?P<year>\d{4})\b"),
-    # 31/03/2025, 31.03.2025, 31-03-25
-    re.compile(r"\b(?P<day>\d{1,2})(?P<sep>[/.-])(?P<mm>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})\b"),
+    r"\b" + _DAY + r" \s " + _MONTH + r" ,? \s (?P<year> \d{4} ) \b",
+    # March 31, 2025; March 31 2025
+    r"\b" + _MONTH + r" \s " + _DAY + r" ,? \s (?P<year> \d{4} ) \b",
+    # March 2025 (inside "31 March 2025" too, but the longer match that starts
+    # first wins: see checks.text.typed_figures)
+    r"\b" + _MONTH + r" \s (?P<year> \d{4} ) \b",
+    # 31/03/2025, 31-03-25
+    r"(?<! [\d./-] ) \b (?P<day> \d{1,2} ) (?P<sep> [/-] ) (?P<mm> \d{1,2} ) (?P=sep)"
+    r"(?P<year> \d{4} | \d{2} ) \b (?! [./-] \d )",
+    # 14.02.2025: with dots only with a four-digit year, as paragraph 3.2.1 is not a date
+    r"(?<! [\d.] ) \b (?P<day> \d{1,2} ) \. (?P<mm> \d{1,2} ) \. (?P<year> \d{4} ) \b (?! \.\d )",
     # 2025-03-31
-    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<mm>\d{2})-(?P<day>\d{2})\b"),
-    # March 2025 (not after a day, which the first pattern takes)
-    re.compile(r"(?<![\d\w] )(?<!\d)\b(?P<mon>" + _MONTH_NAMES + r")\.?\s(?P<year>\d{4})\b"),
-)
+    r"\b (?P<year> (?:19|20)\d{2} ) - (?P<mm> \d{2} ) - (?P<day> \d{2} ) \b",
+))
 
 
 def _same_date(value, typed) -> bool:
@@ -359,10 +371,12 @@ def _duration_text(d: Duration, number) -> str:
     return f"{number(d.amount)} {unit}"
 
 
-_NUMBER_WORDS = "|".join(sorted(fmt.NUMBER_WORDS, key=len, reverse=True))
-_DURATION_LOOSE = re.compile(
-    r"\b(?P<n>\d+|" + _NUMBER_WORDS + r")[ -](?:financial[ -])?(?P<unit>day|month|year)s?\b",
-    re.IGNORECASE)
+_DURATION_LOOSE = re.compile(r"""
+    (?<! [\w.,/–-] )                  # not the "25" of 2024-25, nor the "five" of twenty-five
+    (?P<n> \d{1,3} | """ + _NUMBER_WORDS + r""" )
+    [ -] (?: (?:financial|calendar) [ -] )?
+    (?P<unit> day | month | year ) s? \b         # 18 months, five-month, 3 financial years
+    """, re.IGNORECASE | re.VERBOSE)
 
 
 def _typed_duration(match: re.Match):
@@ -418,17 +432,23 @@ def _read_financial_year(raw) -> FinancialYear:
 
 
 def _typed_fy(match: re.Match):
-    first = match.group("first")
-    first = _year(first) if len(first) == 2 else int(first)
-    second = int(match.group("second")[-2:])
-    if second != (first + 1) % 100:
+    first, second = match.group("first"), match.group("second")
+    if len(first) == 2 and (len(second) == 4 or match.group("sep") != "/" and not match.group("fy")):
+        return None  # 24-25 is pages, not a year, unless it says FY24-25
+    first = _year(first)
+    if int(second[-2:]) != (first + 1) % 100:
         return None
     return FinancialYear(first)
 
 
-_FY_LOOSE = re.compile(
-    r"(?:\bFY\s?|\b)(?P<first>(?:19|20)\d{2}|\d{2})\s?[/–-]\s?(?P<second>(?:19|20)?\d{2})\b"
-    r"(?![/.-]\d)", re.IGNORECASE)
+_FY_LOOSE = re.compile(r"""
+    (?<! [\w/.–-] )
+    (?P<fy> FY \s? )?
+    (?P<first> (?:19|20)\d{2} | \d{2} )           # 2024/25, 2025–2026, 24/25, FY2024/25
+    \s? (?P<sep> [/–-] ) \s?
+    (?P<second> (?:19|20)\d{2} | \d{2} )
+    (?! [/.–-]? \d )                              # not 2025-03 of 2025-03-31
+    """, re.IGNORECASE | re.VERBOSE)
 
 register(Kind(
     name="financial_year", what="a financial year", read=_read_financial_year,
