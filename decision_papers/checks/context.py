@@ -126,7 +126,9 @@ class Context:
 
 
 def difference(kind: str, a, b) -> str | None:
-    """``a − b`` in words for a finding (``£25``, ``3 months``), or ``None``."""
+    """``a − b`` in words for a finding (``£25``, ``3 months``), or ``None`` (or no gap)."""
+    if a == b:
+        return None
     if kind in ("money", "count", "percentage"):
         return KINDS[kind].text(abs(a - b))
     if kind == "duration" and a.months is not None and b.months is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decision_papers.checks.context import difference, text
 from decision_papers.checks.table import rule
 from decision_papers.figures import formatting as fmt
-from decision_papers.figures.kinds import CLAIM_WORDS, KINDS
+from decision_papers.figures.kinds import CLAIM_WORDS, KINDS, Duration
 from decision_papers.figures.ledger import OPS, expression, names
 from decision_papers.figures.model import Formula
 
@@ -41,10 +41,11 @@ def compare(ctx, rule_id: str, message=None, hint: str = HINT) -> None:
             continue
         if figure.computed is None and _reversed(ctx, figure):
             ctx.settled.add(key)  # the date_order rule reports a period that ends first
-        elif figure.computed is None:
+        elif figure.computed is None or figure.value is None:
             why = ctx.ledger.uncomputable.get(figure.id, "its formula gives no value")
-            ctx.find(rule_id, f"{figure.id} is stated as {figure.text()}, but it cannot be "
-                     f"checked: {why}.", (figure.id, *inputs), "correct the figures.", key=key)
+            stated = f" is stated as {figure.text()}, but it" if figure.value is not None else ""
+            ctx.find(rule_id, f"{figure.id}{stated} cannot be checked: {why}.",
+                     (figure.id, *inputs), "correct the figures it is computed from.", key=key)
         elif agrees(figure):
             ctx.passed(rule_id, key, figure.id, *inputs)
         else:
@@ -107,7 +108,9 @@ def percentages(ctx) -> None:
             ctx.passed("percentage", key, *relation.ids)
             continue
         words = OPS["percent_of"].describe([rate.text(), base.text()], formula)
-        ctx.find("percentage", f"{share.id} is {share.text()}, but {rate.id} of {base.id} = "
+        derived = f" ({names(ctx.ledger, base.id)})" if base.formula and not base.stated else ""
+        ctx.find("percentage", f"{share.id} is {share.text()}, but {rate.id} of {base.id}"
+                 f"{derived} = "
                  f"{words} = {fmt.money(expected)}; difference "
                  f"{difference('money', share.value, expected)}.", relation.ids,
                  "correct the uplift, its percentage or the new value.",
@@ -136,14 +139,23 @@ def approximations(ctx) -> None:
 
 def _restated(ctx, figure) -> str:
     original = figure.formula.inputs[0]
-    return (f"{figure.id} restates {original} as {figure.text()}, but {original} is "
-            f"{text(figure, figure.computed)}.")
+    said, is_ = figure.text(), text(figure, figure.computed)
+    if figure.kind == "claim":  # words, not figures: quote them
+        said, is_ = f'"{said}"', f'"{is_}"'
+    return f"{figure.id} restates {original} as {said}, but {original} is {is_}."
 
 
 @rule("one_value", "A figure stated twice must have the same value both times.")
 def restatements(ctx) -> None:
     compare(ctx, "one_value", _restated,
             "make both say the same, or print the original by reference.")
+    for key, relation, (a, b) in ctx.each("one_value"):
+        if KINDS[a.kind].same(a.value, b.value):
+            ctx.passed("one_value", key, a.id, b.id)
+        else:
+            ctx.find("one_value", f"{a.id} is {a.text()}, but {b.id} is {b.text()}; "
+                     f"{relation.why}.", (a.id, b.id), "make the two agree.",
+                     first=relation.declared_at, key=key)
 
 
 def _threshold(ctx, figure) -> str:
@@ -177,26 +189,22 @@ def claims(ctx) -> None:
 
 def _months(ctx, figure) -> str:
     start, end = (ctx.ledger[i] for i in figure.formula.inputs)
+    actual = figure.computed
+    if figure.value.unit == "years" and actual.months % 12 == 0:
+        actual = Duration(actual.months // 12, "years")  # say it in the paper's unit
     return (f"{figure.id} says {figure.text('words')}, but {start.text()} to {end.text()} is "
-            f"{figure.computed.amount and fmt.words(figure.computed.amount)} month"
-            f"{'s' if figure.computed.amount != 1 else ''}.")
+            f"{KINDS['duration'].text(actual, 'words')}.")
 
 
 @rule("period", "Durations must match their dates, and a financial year must hold the dates "
                 "it is named for.")
 def periods(ctx) -> None:
     compare(ctx, "period", _months, "correct the dates or the length.")
-    for index, relation in list(ctx.relations("period")):
-        key = ("relation", index)
-        fy_id, start_id, end_id = relation.ids
-        if ctx.unavailable("period", key, relation.ids, relation.declared_at,
-                           f"the financial year {fy_id}"):
-            continue
-        fy, start, end = (ctx.ledger[i] for i in relation.ids)
+    for key, relation, (fy, start, end) in ctx.each("period"):
         if fy.value.start <= start.value and end.value <= fy.value.end:
             ctx.passed("period", key, *relation.ids)
         else:
-            ctx.find("period", f"{fy_id} is {fy.text()} ({fmt.date(fy.value.start)} to "
+            ctx.find("period", f"{fy.id} is {fy.text()} ({fmt.date(fy.value.start)} to "
                      f"{fmt.date(fy.value.end)}), but the dates run from {start.text()} to "
                      f"{end.text()}.", relation.ids,
                      "name the financial year the dates fall in, or split the period.",

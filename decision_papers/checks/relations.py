@@ -6,6 +6,7 @@ from decision_papers.checks.context import difference
 from decision_papers.checks.formulas import compare
 from decision_papers.checks.table import rule
 from decision_papers.figures import formatting as fmt
+from decision_papers.figures.kinds import KINDS
 
 COMPARABLE = ("money", "count", "percentage", "date", "duration")
 CAP_WORDS = {"at_most": ("at most", "more than", "over by"),
@@ -15,11 +16,19 @@ CAP_WORDS = {"at_most": ("at most", "more than", "over by"),
 
 def _same_kinds(ctx, rule_id, key, relation, figures) -> bool:
     kinds = {f.kind for f in figures}
+    a, b = figures
     if len(kinds) == 1 and kinds <= set(COMPARABLE):
-        return True
-    ctx.find("kind", f"{relation.ids[0]} cannot be compared with {relation.ids[1]}: one is "
-             f"{figures[0].kind} and the other {figures[1].kind}.", relation.ids,
-             "compare figures of the same kind.", first=relation.declared_at, key=key)
+        if a.kind != "duration" or a.value.unit == b.value.unit or \
+                "days" not in (a.value.unit, b.value.unit):
+            return True
+        why = (f"one is in {a.value.unit} and the other in {b.value.unit}, and days do not "
+               f"convert to {b.value.unit if a.value.unit == 'days' else a.value.unit}")
+        hint = "give both lengths in days, or both in months or years."
+    else:
+        why = f"one is {KINDS[a.kind].what} and the other {KINDS[b.kind].what}"
+        hint = "compare figures of the same kind."
+    ctx.find("kind", f"{a.id} cannot be compared with {b.id}: {why}.", relation.ids, hint,
+             first=relation.declared_at, key=key)
     return False
 
 
@@ -39,7 +48,7 @@ def caps(ctx) -> None:
             ctx.passed("cap", key, a.id, b.id)
             continue
         must, is_, gap = CAP_WORDS[relation.test]
-        why = f" ({relation.why})" if relation.why else ""
+        why = f": {relation.why}" if relation.why else ""
         tail = difference(a.kind, a.value, b.value)
         ctx.find("cap", f"{a.id} is {a.text()}, {is_} {b.id} ({b.text()}){why}"
                  + (f"; {gap} {tail}." if tail else "."), (a.id, b.id),
@@ -53,6 +62,15 @@ def schedules(ctx) -> None:
     compare(ctx, "schedule")
     for key, relation, figures in ctx.each("schedule"):
         fy = figures[0]
+        if relation.test == "distinct":
+            if fy.value != figures[1].value:
+                ctx.passed("schedule", key, *relation.ids)
+            else:
+                ctx.find("schedule", f"{fy.id} is {fy.text()}, the same year as "
+                         f"{figures[1].id}; a schedule gives each year once.", relation.ids,
+                         "put the year's whole amount in one entry.",
+                         first=relation.declared_at, key=key)
+            continue
         if relation.test == "in_period":
             start, end = figures[1].value, figures[2].value
             inside = fy.value.start <= end and start <= fy.value.end
@@ -82,7 +100,8 @@ def date_order(ctx) -> None:
         if holds:
             ctx.passed("date_order", key, a.id, b.id)
             continue
-        days = abs((first - second).days)
+        days = {"before": (first - second).days + 1, "not_after": (first - second).days,
+                "ends_after": (second - first).days}[relation.test]
         ctx.find("date_order", f"{a.id} is {a.text()} and {b.id} is {b.text()}, but "
                  f"{relation.why} ({days} day{'s' if days != 1 else ''} out).", (a.id, b.id),
                  "check both dates.", first=relation.declared_at, key=key,

@@ -236,7 +236,7 @@ register(Kind(
 # percentage ------------------------------------------------------------------
 
 _NUMBER_WORDS = "|".join(re.escape(w) for w in sorted(fmt.NUMBER_WORDS, key=len, reverse=True))
-"""``one hundred and twenty|…|twenty-five|…|one``: longest first, so "twenty-five" is not "five"."""
+"""``one hundred and twenty|…|twenty-five|…|one``, longest first: "twenty-five", not "five"."""
 
 _PERCENT_LOOSE = re.compile(r"""
     (?<! [\d.,-] ) \b
@@ -376,6 +376,8 @@ _DURATION_LOOSE = re.compile(r"""
     (?P<n> \d{1,3} | """ + _NUMBER_WORDS + r""" )
     [ -] (?: (?:financial|calendar) [ -] )?
     (?P<unit> day | month | year ) s? \b         # 18 months, five-month, 3 financial years
+    (?! \s+ (?: (?:a|an|per|each|every) \s+ (?:day|week|month|year|fortnight)
+               | at \s+ a \s+ time ) \b )    # a frequency, not a length: seven days a week
     """, re.IGNORECASE | re.VERBOSE)
 
 
@@ -426,15 +428,17 @@ def _read_financial_year(raw) -> FinancialYear:
         raise BadValue(f'expected a financial year such as "2024/25", but found "{raw}"')
     first = int(match.group(1))
     if int(match.group(2)) != (first + 1) % 100:
-        raise BadValue(f'"{raw}" is not a financial year: the year after {first} is '
+        raise BadValue(f'"{raw}" is not a financial year: the one that starts in {first} is '
                        f"{fmt.financial_year(first)}")
     return FinancialYear(first)
 
 
 def _typed_fy(match: re.Match):
     first, second = match.group("first"), match.group("second")
-    if len(first) == 2 and (len(second) == 4 or match.group("sep") != "/" and not match.group("fy")):
-        return None  # 24-25 is pages, not a year, unless it says FY24-25
+    if len(first) == 2:
+        # 24/25 and FY24-25 are financial years; a bare 24-25 is pages or items
+        if len(second) == 4 or (match.group("sep") != "/" and not match.group("fy")):
+            return None
     first = _year(first)
     if int(second[-2:]) != (first + 1) % 100:
         return None

@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import graphlib
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from decision_papers.figures import formatting as fmt
 from decision_papers.figures.kinds import KINDS, BadValue, Claim, Duration, Period, Rate
 from decision_papers.figures.model import Entry, Figure, Formula, Relation
+from decision_papers.problems import shorten
 
 PENNY = Decimal("0.01")
 POUND = Decimal("1")
@@ -81,36 +84,62 @@ def _what(kind: str) -> str:
     return KINDS[kind].what if kind in KINDS else kind
 
 
+def _in_one_unit(values: list[Duration]) -> tuple[list[int], str]:
+    """Duration amounts in one unit: the shared one, else months (years convert)."""
+    units = {v.unit for v in values}
+    if len(units) == 1:
+        return [v.amount for v in values], values[0].unit
+    if "days" in units:
+        raise Uncomputable("it mixes days with months or years, and days do not convert")
+    return [v.months for v in values], "months"
+
+
 def _add(values: list, formula: Formula):
     if isinstance(values[0], Duration):
-        units = {v.unit for v in values}
-        if len(units) != 1:
-            raise Uncomputable("its durations are in different units")
-        return Duration(sum(v.amount for v in values), values[0].unit)
+        amounts, unit = _in_one_unit(values)
+        return Duration(sum(amounts), unit)
     return sum(values[1:], values[0])
 
 
 def _subtract(values: list, formula: Formula):
     a, b = values
     if isinstance(a, Duration):
-        if a.unit != b.unit:
-            raise Uncomputable("its durations are in different units")
-        return Duration(a.amount - b.amount, a.unit)
+        (x, y), unit = _in_one_unit(values)
+        if x < y:
+            raise Uncomputable("the second duration is longer than the first")
+        return Duration(x - y, unit)
     return a - b
 
 
-def _factor(value, per: str | None) -> Decimal:
-    """A quantity as a plain number of ``per`` units (18 months a year → 1.5)."""
+def _factor(value, per: str | None) -> Fraction:
+    """A quantity as an exact number of ``per`` units (18 months, per year → 3/2).
+
+    Exact fractions, so a part-year amount is rounded once, at the end:
+    £50,000.10 a year for 13 months is £54,166.775, which rounds to £54,166.78.
+    """
     if isinstance(value, Duration):
-        unit = (per or "").rstrip("s")
-        if unit == "year" and value.months is not None:
-            return Decimal(value.months) / 12
+        unit = (per or "").strip().lower().removesuffix("s")
+        if unit in ("year", "annum") and value.months is not None:
+            return Fraction(value.months, 12)
         if unit == "month" and value.months is not None:
-            return Decimal(value.months)
-        return Decimal(value.amount)
+            return Fraction(value.months)
+        if unit == "day" and value.unit == "days":
+            return Fraction(value.amount)
+        if not unit:
+            raise KindMismatch('it multiplies by a duration without saying what the amount is '
+                               'for; add "per": "year" (or "month")')
+        raise KindMismatch(f"an amount a {per} cannot be multiplied by a duration in "
+                           f"{value.unit}")
     if isinstance(value, Rate):
-        return value.amount
-    return Decimal(value)
+        return Fraction(value.amount)
+    return Fraction(value)
+
+
+def _exact_money(value: Fraction) -> Decimal:
+    """An exact amount rounded half up to the penny, once."""
+    pence, rest = divmod(abs(value) * 100, 1)
+    pence += 1 if rest >= Fraction(1, 2) else 0
+    return (Decimal(int(pence)) / 100).copy_sign(Decimal(1 if value >= 0 else -1)) + 0
 
 
 def _product_kind(kinds: list[str], formula: Formula) -> str:
@@ -133,7 +162,7 @@ def _product(values: list, formula: Formula):
     total = _factor(a, None) * _factor(b, _per(values, formula))
     if isinstance(a, int) and isinstance(b, int):
         return int(total)
-    return _money_round(total)
+    return _exact_money(total)
 
 
 def _describe_product(parts: list[str], formula: Formula) -> str:
@@ -157,7 +186,7 @@ def _quotient(values: list, formula: Formula):
     divisor = _factor(values[1], formula.param("per"))
     if divisor == 0:
         raise Uncomputable("it divides by zero")
-    return _money_round(values[0] / divisor)
+    return _exact_money(Fraction(values[0]) / divisor)
 
 
 def _percent_kind(kinds: list[str], formula: Formula) -> str:
@@ -378,7 +407,8 @@ def build(entries: list[Entry], relations: list[Relation]) -> Ledger:
         if entry.formula:
             _resolve(ledger, entry.id, entry.formula.inputs, entry.declared_at, known, declared)
     for relation in relations:
-        _resolve(ledger, None, relation.ids, relation.declared_at, known, declared)
+        _resolve(ledger, None, relation.ids, relation.declared_at, known, declared,
+                 relation.rule)
     order = _order(ledger, declared, formulas)
     for fid in order:
         _compute(ledger, declared[fid])
@@ -402,13 +432,13 @@ def _merge(entries: list[Entry]) -> dict[str, Entry]:
 
 
 def _resolve(ledger: Ledger, owner: str | None, ids, at, known: set[str],
-             declared: dict[str, Entry]) -> None:
+             declared: dict[str, Entry], rule: str = "") -> None:
     for fid in ids:
         if fid in known:
             continue
         if owner:
             ledger.broken.add(owner)
-        who = owner or "this check"
+        who = owner or f"this {rule} check"
         if fid.startswith("part2."):
             ledger.issues.append(Issue(
                 "reference", f'{who} is computed from "{fid}", a confidential Part 2 figure; '
@@ -461,10 +491,13 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
                 if kind is not None and kind != result_kind:
                     raise KindMismatch(f"it gives {_what(result_kind)}, but the figure is "
                                        f"{_what(kind)}")
-                if kind is None and stated is not None:
-                    stated = _read(result_kind, stated)
-                kind = result_kind
                 computed = op.compute([f.value for f in inputs], formula)
+                if kind is None and stated is not None:
+                    stated = _read(entry, result_kind, stated, computed)
+                kind = result_kind
+            except Unreadable as exc:
+                ledger.broken.add(entry.id)
+                ledger.issues.append(Issue("kind", str(exc), entry.source or (), exc.hint))
             except KindMismatch as exc:
                 ledger.broken.add(entry.id)
                 ledger.issues.append(Issue(
@@ -472,8 +505,15 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
                     entry.declared_at or entry.source or (),
                     "check which figures the formula names."))
             except Uncomputable as exc:
+                kind = result_kind
                 ledger.uncomputable[entry.id] = str(exc)
+                if entry.kind is None and stated is not None:
+                    try:
+                        stated = KINDS[kind].read(stated)
+                    except BadValue:
+                        stated = None  # the check says it cannot be checked
             except ArithmeticError:
+                kind = result_kind
                 ledger.uncomputable[entry.id] = "the numbers are too large to compute"
     if kind is None:
         return  # a broken formula decides the kind: reported above
@@ -482,12 +522,28 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
                                       entry.declared_at, entry.label, entry.confidential)
 
 
-def _read(kind: str, raw):
+class Unreadable(Exception):
+    """A restated value that does not read as the kind of the figure it restates."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _read(entry: Entry, kind: str, raw, computed):
     """A restated value, read as the kind of the figure it restates."""
     try:
-        return KINDS[kind].read(raw)
-    except BadValue as exc:
-        raise KindMismatch(f"its value does not read as {_what(kind)} ({exc})") from None
+        value = KINDS[kind].read(raw)
+    except BadValue:
+        original = entry.formula.inputs[0]
+        shown = json.dumps(raw, ensure_ascii=False, default=str)
+        raise Unreadable(f"{entry.id} restates {original}, {_what(kind)}, but {shorten(shown, 60)} "
+                         f"is not {_what(kind)}.",
+                         f"write the value as {original} is written, e.g. "
+                         f"{KINDS[kind].example.split(': ', 1)[-1].rstrip('}')}.") from None
+    if isinstance(value, bool) and isinstance(computed, Claim):
+        return Claim(computed.test, value, computed.wording)
+    return value
 
 
 PRECEDENCE = {"sum": 1, "difference": 1, "product": 2, "quotient": 2, "percent_of": 2,
@@ -531,7 +587,10 @@ def expression(ledger: Ledger, fid: str, depth: int = 0) -> str:
 def names(ledger: Ledger, fid: str) -> str:
     """A figure's formula in ids: ``contracts.kit.previous_value + contracts.kit.variation``."""
     figure = ledger[fid]
-    text = OPS[figure.formula.op].describe(list(figure.formula.inputs), figure.formula)
+    inputs = list(figure.formula.inputs)
+    if figure.formula.op == "sum" and len(inputs) > 4:  # a long list: the ends and a count
+        return f"{inputs[0]} + {inputs[1]} + … + {inputs[-1]} ({len(inputs)} figures)"
+    text = OPS[figure.formula.op].describe(inputs, figure.formula)
     text = text.split(", rounded")[0]
     if figure.formula.param("per"):
         text = text.replace(f" a {figure.formula.param('per')}", "")

@@ -22,6 +22,8 @@ FORMULA_KEYS = ("sum", "difference", "product", "quotient", "percent_of", "same_
 """Formula keys of a ``figures`` entry."""
 CAP_TESTS = ("at_most", "at_least", "below")
 """Cap keys of a ``figures`` entry: the figure must be at most / at least / below another."""
+EQUALS = "equals"
+"""A ``figures`` key: the figure must equal another (two routes to one amount)."""
 DATE_CHAIN = ("consultation_start", "consultation_end", "decision", "call_in_ends",
               "effective_from")
 """Dates a decision carries, in the order they must come (``dates.<name>``)."""
@@ -98,8 +100,9 @@ def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple) -> C
     for key, period in data.get("periods", {}).items():
         _period(c, f"periods.{key}", ("periods", key), period)
         if "same_as" in period:
+            other = period["same_as"].removesuffix(".period")  # procurements.p.period
             for part in ("start", "end"):
-                c.formula(f"periods.{key}.{part}", "same_as", [f"{period['same_as']}.{part}"],
+                c.formula(f"periods.{key}.{part}", "same_as", [f"{other}.{part}"],
                           at=("periods", key, "same_as"))
     for key, figure in data.get("figures", {}).items():
         _figure(c, f"figures.{key}", ("figures", key), figure)
@@ -127,17 +130,22 @@ def _stated_leaves(c: Collector) -> None:
 def _period(c: Collector, base: str, path: tuple, period: dict,
             authorised: bool = False) -> None:
     """A period: its length checked against its dates, its end from start + length."""
-    length = "years" if "years" in period else "months"
+    lengths = [k for k in ("months", "years") if k in period]
+    length = lengths[0] if lengths else "months"
     if "start" in period and "end" in period:
-        c.formula(f"{base}.{length}", "months_between", [f"{base}.start", f"{base}.end"],
-                  at=path)
+        for name in lengths or ["months"]:  # each length stated is checked
+            c.formula(f"{base}.{name}", "months_between", [f"{base}.start", f"{base}.end"],
+                      at=path)
         c.formula(base, "period_of", [f"{base}.start", f"{base}.end"], at=path)
         if "financial_year" in period:
             c.relate("period", "holds", [f"{base}.financial_year", f"{base}.start",
                                          f"{base}.end"], path + ("financial_year",))
-    elif "start" in period and length in period:
+    elif "start" in period and lengths:
         c.formula(f"{base}.end", "end_of_term", [f"{base}.start", f"{base}.{length}"], at=path)
         c.formula(base, "period_of", [f"{base}.start", f"{base}.end"], at=path)
+        if len(lengths) == 2:
+            c.relate("one_value", "same_length", [f"{base}.months", f"{base}.years"], path,
+                     "both give the length of the same period")
     if authorised and "start" in period and c.decision_date:
         c.relate("date_order", "ends_after", [f"{base}.end", _decision_id(c)], path,
                  "a decision cannot authorise a period that is already over")
@@ -162,6 +170,11 @@ def _contract(c: Collector, base: str, path: tuple, contract: dict) -> None:
         c.formula(f"{base}.variation", "same_as", [f"{base}.build_up.total"], rule="product",
                   at=path + ("build_up",))
     uplift = contract.get("uplift")
+    if uplift and amounts:  # the build-up gives the variation; the uplift must agree
+        c.relate("percentage", uplift.get("round", "nearest_penny"),
+                 [f"{base}.variation", f"{base}.uplift.percentage", f"{base}.previous_value"],
+                 path + ("uplift",))
+        uplift = None
     has_previous, has_new = "previous_value" in contract, "new_value" in contract
     if has_previous:
         c.formula(f"{base}.new_value", "sum", [f"{base}.previous_value", f"{base}.variation"],
@@ -184,7 +197,7 @@ def _contract(c: Collector, base: str, path: tuple, contract: dict) -> None:
     if "term" in contract and "extension" in contract and "end" in contract["term"] \
             and "start" in contract["extension"]:
         c.relate("date_order", "before", [f"{base}.term.end", f"{base}.extension.start"],
-                 path + ("extension", "start"), "an extension must start after the current "
+                 path + ("term", "end"), "an extension must start after the current "
                  "term ends")
     if "financial_year" in contract.get("build_up", {}):
         paid = "extension" if "extension" in contract else "term"
@@ -197,6 +210,8 @@ def _contract(c: Collector, base: str, path: tuple, contract: dict) -> None:
 def _old_procurement(c: Collector, p: dict) -> None:
     """The single ``procurement`` block: whole years at one flat annual value."""
     base = "procurement"
+    if "annual_value" not in p and "term_value" not in p:
+        return  # whole years with no value: nothing to compute
     from_term = "annual_value" not in p and "term_value" in p
     if from_term:
         c.formula(f"{base}.annual_value", "quotient", [f"{base}.term_value", f"{base}.term_years"],
@@ -232,39 +247,57 @@ def _procurement(c: Collector, base: str, path: tuple, p: dict) -> None:
         if c.decision_date:
             c.relate("date_order", "ends_after", [f"{base}.end", _decision_id(c)], path,
                      "a decision cannot authorise a period that is already over")
+    months = {"term": term.months or 0, "extension": (extension.months or 0) if extension else 0}
+    if not months["term"] or (extension and not months["extension"]):
+        c.bad.append((path + ("term",) if not months["term"] else path + ("extension",),
+                      f"{base}: a term or extension to be valued must be at least one month, "
+                      "given in months or years.", 'write it as {"months": 18} or {"years": 2}.'))
+        return
     index = p.get("indexation")
-    spans = {"term": _year_spans(term), "extension": _year_spans(extension) if extension else []}
-    year, annual_id, totals = 0, f"{base}.annual_value", {}
-    for part, months_list in spans.items():
-        values = []
-        for months in months_list:
-            year += 1
-            yid = f"{base}.years.y{year}"
+    annual, totals = {}, {}
+    slices = list(_contract_years(months["term"], months["extension"]))
+    split = {year for _, year, _ in slices if sum(y == year for _, y, _ in slices) > 1}
+    for part, year, length in slices:
+        yid = f"{base}.years.y{year}"
+        if year not in annual:
+            annual[year] = f"{base}.annual_value" if year == 1 or not index else f"{yid}.annual"
             if year > 1 and index:
-                c.formula(f"{yid}.uplift", "percent_of", [f"{base}.indexation.percentage", annual_id],
+                c.formula(f"{yid}.uplift", "percent_of",
+                          [f"{base}.indexation.percentage", annual[year - 1]],
                           at=path + ("indexation",), round=index.get("round", "nearest_pound"))
-                c.formula(f"{yid}.annual", "sum", [annual_id, f"{yid}.uplift"],
+                c.formula(f"{yid}.annual", "sum", [annual[year - 1], f"{yid}.uplift"],
                           at=path + ("indexation",))
-                annual_id = f"{yid}.annual"
-            c.stated(f"{yid}.length", "duration", Duration(months, "months"), path + (part,))
-            c.formula(f"{yid}.value", "product", [annual_id, f"{yid}.length"], at=path + (part,),
-                      per="year")
-            values.append(f"{yid}.value")
-        if values:
-            totals[part] = f"{base}.{part}_value"
-            c.formula(totals[part], "sum", values, rule="product", at=path + (part,))
-    c.formula(f"{base}.maximum", "sum", list(totals.values()), at=path)
+        sid = f"{yid}.{part}" if year in split else yid  # a year split by the extension
+        c.stated(f"{sid}.length", "duration", Duration(length, "months"), path + (part,))
+        c.formula(f"{sid}.value", "product", [annual[year], f"{sid}.length"], at=path + (part,),
+                  per="year")
+        totals.setdefault(part, []).append(f"{sid}.value")
+    for part, values in totals.items():
+        c.formula(f"{base}.{part}_value", "sum", values, rule="product", at=path + (part,))
+    c.formula(f"{base}.maximum", "sum", [f"{base}.{part}_value" for part in totals], at=path)
+
+
+def _contract_years(term: int, extension: int):
+    """``(part, contract year, months)`` slices: years run on across term and extension.
+
+    An 18-month term and a 12-month extension are year 1 (12 months of
+    term), year 2 (6 of term, then 6 of extension) and year 3 (6 of
+    extension), so indexation follows the contract year, not the part.
+    """
+    start = 0
+    for part, length in (("term", term), ("extension", extension)):
+        end = start + length
+        month = start
+        while month < end:
+            year = month // 12 + 1
+            upto = min(end, year * 12)
+            yield part, year, upto - month
+            month = upto
+        start = end
 
 
 def _length(raw: dict) -> Duration:
     return KINDS["duration"].read(raw)
-
-
-def _year_spans(length: Duration) -> list[int]:
-    """Months in each contract year: 18 months → [12, 6]."""
-    months = length.months or 0
-    spans = [12] * (months // 12)
-    return spans + [months % 12] if months % 12 else spans
 
 
 def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> None:
@@ -275,14 +308,20 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
         c.formula(f"{base}.total", "sum", amounts, rule="schedule", at=path + (key,))
     if "period" in block:
         _period(c, f"{base}.period", path + ("period",), block["period"], authorised=True)
-    for k in rows:
+    dated = "start" in block.get("period", {}) and "end" in block.get("period", {})
+    first_of: dict[str, str] = {}
+    for k, row in rows.items():
         fy = f"{base}.{key}.{k}.financial_year"
-        if "period" in block:
+        at = path + (key, k, "financial_year")
+        if dated:  # the dates are the more exact bound; one message for one wrong year
             c.relate("schedule", "in_period", [fy, f"{base}.period.start", f"{base}.period.end"],
-                     path + (key, k, "financial_year"))
-        if "years" in block:
-            c.relate("schedule", "in_years", [fy, f"{base}.years"],
-                     path + (key, k, "financial_year"))
+                     at)
+        elif "years" in block:
+            c.relate("schedule", "in_years", [fy, f"{base}.years"], at)
+        year = row["financial_year"].replace("-", "/")
+        if year in first_of:
+            c.relate("schedule", "distinct", [fy, first_of[year]], at)
+        first_of.setdefault(year, fy)
     if "years" in block:
         c.stated(f"{base}.years", "year_range", KINDS["year_range"].read(block["years"]),
                  path + ("years",))
@@ -315,6 +354,8 @@ def _pot(c: Collector, base: str, path: tuple, pot: dict) -> None:
 
 def _vat(c: Collector, base: str, path: tuple, block: dict) -> None:
     """Net + VAT = gross, with VAT at the rate in the rules file."""
+    if "net_of" in block:
+        c.formula(f"{base}.net", "same_as", [block["net_of"]], at=path + ("net_of",))
     c.formula(f"{base}.vat", "vat", ["rates.vat", f"{base}.net"], at=path)
     c.formula(f"{base}.gross", "sum", [f"{base}.net", f"{base}.vat"], rule="vat", at=path)
 
@@ -323,6 +364,10 @@ def _funding(c: Collector, funding: dict | None) -> None:
     if not funding:
         return
     parts = [f"funding.sources.{k}.amount" for k in funding["sources"]]
+    for key, source in funding["sources"].items():
+        if "figure" in source:  # the amount is a figure stated elsewhere in the paper
+            c.formula(f"funding.sources.{key}.amount", "same_as", [source["figure"]],
+                      at=("funding", "sources", key, "figure"))
     c.formula("funding.total", "sum", parts, at=("funding", "sources"))
     c.relate("sum", "equals", ["funding.total", funding["covers"]], ("funding", "covers"),
              "the funding sources must add up to what they pay for")
@@ -405,6 +450,9 @@ def _figure(c: Collector, fid: str, path: tuple, entry: dict) -> None:
     for test in CAP_TESTS:
         if test in entry:
             c.relate("cap", test, [fid, entry[test]], path + (test,))
+    if EQUALS in entry:
+        c.relate("one_value", "equals", [fid, entry[EQUALS]], path + (EQUALS,),
+                 "they must be equal")
 
 
 def _tolerance(spec: dict):
@@ -417,10 +465,11 @@ def _tolerance(spec: dict):
 def _dates(c: Collector, data: dict) -> None:
     """Dates a decision carries must come in a possible order."""
     dates = data.get("dates", {})
-    chain = [f"dates.{name}" for name in DATE_CHAIN if name in dates]
+    chain = [name for name in DATE_CHAIN if name in dates]
     for first, second in zip(chain, chain[1:]):
-        c.relate("date_order", "not_after", [first, second], tuple(second.split(".")),
-                 _CHAIN_WHY.get((first, second), "these dates must come in this order"))
+        c.relate("date_order", "not_after", [f"dates.{first}", f"dates.{second}"],
+                 ("dates", second), _CHAIN_WHY.get((first, second)) or
+                 f"{_CHAIN_NAMES[first]} must come on or before {_CHAIN_NAMES[second]}")
     if "published" in dates and "decision" in dates:
         c.relate("date_order", "not_after", ["dates.decision", "dates.published"],
                  ("dates", "published"), "a decision cannot be published before it is made")
@@ -438,9 +487,21 @@ def _dates(c: Collector, data: dict) -> None:
                  "decision is approved")
 
 
-_CHAIN_WHY = {
-    ("dates.consultation_end", "dates.decision"): "consultation must close before the decision",
-    ("dates.decision", "dates.call_in_ends"): "the call-in period runs after the decision",
-    ("dates.call_in_ends", "dates.effective_from"): "a decision takes effect only after call-in",
+_CHAIN_NAMES = {
+    "consultation_start": "the start of the consultation",
+    "consultation_end": "the end of the consultation",
+    "decision": "the decision",
+    "call_in_ends": "the end of the call-in period",
+    "effective_from": "the date the decision takes effect",
 }
+"""The dates of ``DATE_CHAIN`` in words, for date-order messages."""
+_CHAIN_WHY = {
+    ("consultation_start", "consultation_end"): "a consultation must open before it closes",
+    ("consultation_start", "decision"): "consultation must open before the decision",
+    ("consultation_end", "decision"): "consultation must close before the decision",
+    ("decision", "call_in_ends"): "the call-in period runs after the decision",
+    ("decision", "effective_from"): "a decision cannot take effect before it is made",
+    ("call_in_ends", "effective_from"): "a decision takes effect only after call-in",
+}
+"""Why two neighbours in ``DATE_CHAIN`` come in that order, where it reads better."""
 
