@@ -122,7 +122,7 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     except ProblemsFound as exc:
         paper.problems += exc.problems
         return paper
-    paper.problems += validate(source) + prose.control_characters(source)
+    paper.problems += _withheld(validate(source) + prose.control_characters(source), part2)
     if paper.failed:
         return paper
     data = source.data
@@ -137,8 +137,7 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     paper.ledger = prepared[0]
     if "part2" in data:
         confidential = _prepare(source, Paper(path), templates_dir, rules_dir, True)
-        paper.problems += [p for p in confidential[2]
-                           if any((pl.json_path or "").startswith("$.part2") for pl in p.places)]
+        paper.problems += _withheld(_about_part2(confidential[2]), part2)
     if strict:
         paper.problems = [_as_error(p) for p in paper.problems]
     if paper.failed:
@@ -163,6 +162,37 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
             f"{paper.id}.part2.md": write_markdown.render(document).encode("utf-8"),
         }
     return paper
+
+
+def _about_part2(problems: list[Problem]) -> list[Problem]:
+    """Findings whose main place is Part 2; Part 1's are the public build's to report."""
+    return [p for p in problems if p.places and _in_part2(p.places[0])]
+
+
+def _in_part2(place: Place) -> bool:
+    return (place.json_path or "").startswith("$.part2")
+
+
+def _withheld(problems: list[Problem], shown: bool) -> list[Problem]:
+    """Part 2 findings without their details, unless Part 2 is being built.
+
+    A build log (CI's, say) is no place for confidential figures or text, so
+    outside a Part 2 build a finding in Part 2 names its place and rule only.
+    Messages that name a missing or unknown field quote no value and stay.
+    """
+    if shown:
+        return problems
+    out = []
+    for problem in problems:
+        quotes_nothing = "missing" in problem.details or "parent" in problem.details
+        if problem.places and _in_part2(problem.places[0]) and not quotes_nothing:
+            problem = Problem(
+                "the Part 2 (confidential) material has a problem here; its details are not "
+                "printed outside a Part 2 build.", problem.places[:1],
+                "build it with --part2 DIR (a folder outside the repository) to see the "
+                "details.", problem.rule, problem.severity)
+        out.append(problem)
+    return out
 
 
 def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path,
