@@ -174,15 +174,17 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
+LARGEST = Decimal(10) ** 12
+"""The largest number a figure may hold (the schema's limit on money)."""
+
+
 def _decimal(raw, what: str) -> Decimal:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal, str)):
+    """A number typed as a number; text is refused, as the schema refuses it."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
         raise BadValue(f"expected {what}")
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise BadValue(f'expected {what}, but found "{raw}"') from None
-    if not value.is_finite():
-        raise BadValue(f'expected {what}, but found "{raw}"')
+    value = Decimal(str(raw))
+    if not value.is_finite() or abs(value) > LARGEST or value.as_tuple().exponent < -10:
+        raise BadValue(f"expected {what} of at most 12 digits and 2 decimal places")
     return value
 
 
@@ -190,7 +192,8 @@ def _decimal(raw, what: str) -> Decimal:
 
 def _read_money(raw) -> Decimal:
     value = _decimal(raw, "an amount of money (a number such as 14560)")
-    if value != value.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
+    if value.as_tuple().exponent < -2 and \
+            value != value.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):
         raise BadValue(f"{raw} has a fraction of a penny")
     return value + Decimal(0)  # -0 → 0
 
