@@ -397,12 +397,16 @@ class Ledger(Mapping):
         return found[0] if found else None
 
 
-def build(entries: list[Entry], relations: list[Relation]) -> Ledger:
-    """Resolve, order and compute every entry; collect ``Issue``s instead of raising."""
+def build(entries: list[Entry], relations: list[Relation], unreadable=frozenset()) -> Ledger:
+    """Resolve, order and compute every entry; collect ``Issue``s instead of raising.
+
+    ``unreadable`` are ids whose stated value was already reported as
+    unreadable: what uses them is left uncomputed, with no second message.
+    """
     ledger = Ledger()
     declared = _merge(entries)
     formulas = {e.id: e.formula for e in declared.values() if e.formula}
-    known = set(declared)
+    known = set(declared) | set(unreadable)
     for entry in declared.values():
         if entry.formula:
             _resolve(ledger, entry.id, entry.formula.inputs, entry.declared_at, known, declared)
@@ -435,6 +439,8 @@ def _resolve(ledger: Ledger, owner: str | None, ids, at, known: set[str],
              declared: dict[str, Entry], rule: str = "") -> None:
     for fid in ids:
         if fid in known:
+            if fid not in declared and owner:  # unreadable: reported where it is typed
+                ledger.broken.add(owner)
             continue
         if owner:
             ledger.broken.add(owner)

@@ -40,6 +40,8 @@ class Collector:
         """(path parts, message, hint) for entries that cannot be read."""
         self.decision_date = decision_date
         """Path parts of the decision date field, for authorised periods."""
+        self.unreadable: set[str] = set()
+        """Ids of figures whose stated value could not be read (already reported)."""
 
     def stated(self, fid: str, kind: str, value, path: tuple, label: str | None = None):
         """A figure typed in the source."""
@@ -119,7 +121,8 @@ def _stated_leaves(c: Collector) -> None:
         try:
             value = Duration(raw, unit) if unit else KINDS[figure_kind].read(raw)
         except BadValue as exc:
-            c.bad.append((parts, f"{exc}.", f"write it as {KINDS[figure_kind].example}."))
+            c.bad.append((parts, f"{exc}.", f"write it as {_example(figure_kind)}."))
+            c.unreadable.add(".".join(str(p) for p in parts))
             continue
         fid = ".".join(str(p) for p in parts)
         if len(parts) == 3 and parts[0] == "totals" and parts[2] == "stated":
@@ -296,6 +299,12 @@ def _contract_years(term: int, extension: int):
         start = end
 
 
+def _example(kind: str) -> str:
+    """The value part of a kind's example: ``"2024/25"`` from ``{"financial_year": "2024/25"}``."""
+    example = KINDS[kind].example
+    return example.split(": ", 1)[1][:-1] if example.startswith("{") else example
+
+
 def _length(raw: dict) -> Duration:
     return KINDS["duration"].read(raw)
 
@@ -323,8 +332,13 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
             c.relate("schedule", "distinct", [fy, first_of[year]], at)
         first_of.setdefault(year, fy)
     if "years" in block:
-        c.stated(f"{base}.years", "year_range", KINDS["year_range"].read(block["years"]),
-                 path + ("years",))
+        try:
+            c.stated(f"{base}.years", "year_range", KINDS["year_range"].read(block["years"]),
+                     path + ("years",))
+        except BadValue as exc:
+            c.bad.append((path + ("years",), f"{base}.years: {exc}.",
+                          f"write it as {_example('year_range')}."))
+            c.unreadable.add(f"{base}.years")
     if "within" in block:
         c.relate("cap", "at_most", [f"{base}.total", block["within"]], path + ("within",))
 
