@@ -21,6 +21,8 @@ from decision_papers.figures import formatting as fmt
 # -- values -----------------------------------------------------------------
 
 DURATION_UNITS = ("days", "months", "years")
+DURATION_LIMITS = {"days": 36500, "months": 1200, "years": 100}
+"""The longest duration of each unit (a century), as the schema allows."""
 
 
 @dataclass(frozen=True, order=True)
@@ -364,7 +366,7 @@ def _read_duration(raw) -> Duration:
     if isinstance(raw, dict) and len(raw) == 1:
         (unit, amount), = raw.items()
         if unit in DURATION_UNITS and isinstance(amount, int) and not isinstance(amount, bool) \
-                and 0 <= amount <= 1200:
+                and 0 <= amount <= DURATION_LIMITS[unit]:
             return Duration(amount, unit)
     raise BadValue('expected a duration such as {"years": 3} or {"months": 18}')
 

@@ -239,8 +239,12 @@ def _procurement(c: Collector, base: str, path: tuple, p: dict) -> None:
     Each contract year is its own figure: year 1 at the annual value, each
     later year uplifted by the indexation, and a part year paid pro rata.
     """
-    term = _length(p["term"])
-    extension = _length(p["extension"]) if "extension" in p else None
+    try:
+        term = _length(p["term"])
+        extension = _length(p["extension"]) if "extension" in p else None
+    except BadValue as exc:
+        c.bad.append((path, f"{base}: {exc}.", 'write it as {"months": 18} or {"years": 2}.'))
+        return
     c.stated(f"{base}.term", "duration", term, path + ("term",))
     if extension:
         c.stated(f"{base}.extension", "duration", extension, path + ("extension",))
