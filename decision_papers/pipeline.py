@@ -81,14 +81,20 @@ def source_date(source_data: dict) -> dt.datetime:
 
     ``SOURCE_DATE_EPOCH`` wins where set (the reproducible-builds convention);
     otherwise the approval date, else the chief executive's date.  Never the
-    clock.
+    clock.  It must be ASCII digits (``date +%s``), from 0 to the last second of
+    9999, on every platform alike.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds.")
+        shown = repr(epoch if len(epoch) <= 30 else epoch[:30] + "…")
+        digits = epoch[1:] if epoch.startswith("-") else epoch
+        if not (digits.isascii() and digits.isdigit()):
+            raise UsageError(f"SOURCE_DATE_EPOCH={shown} is not a whole number of seconds.")
+        last = 253402300799  # 9999-12-31 23:59:59 UTC
+        if epoch.startswith("-") or len(digits) > len(str(last)) or int(digits) > last:
+            raise UsageError(f"SOURCE_DATE_EPOCH={shown} is out of range: give a whole number "
+                             f"of seconds from 0 (1970) to {last} (the end of 9999).")
+        return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(digits))
     return dt.datetime.combine(decision_date(source_data), dt.time())
 
 
@@ -209,7 +215,7 @@ def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path,
             f'there is no form "{form}" (no folder templates/{form}/ with a {templates.LAYOUT}).',
             (source.place(("form", "template")),), f"use one of: {known}.", rule="template"))
     declared = collect(data, rules, decision_date_field(data))
-    figures = figure_ledger.build(declared.entries, declared.relations)
+    figures = figure_ledger.build(declared.entries, declared.relations, declared.unreadable)
     view, resolver = prose.view(source, figures)
     problems += resolver.problems
     problems += run_checks(source, figures, resolver.references, declared.bad,
@@ -287,20 +293,51 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
     """Build every source; write outputs of the papers that succeeded.
 
     Part 2 papers are built only with ``part2_dir``, which must not be the
-    published folder.
+    published folder; their files are owner-only (0600), in a folder made
+    owner-only if the build creates it.  Part 1 files follow the umask.
+
+    Each paper's files (Part 1 and Part 2) are written all or none.  A paper
+    whose files cannot be written (disk full, read-only folder, a folder in
+    the way) gets a ``write`` error and keeps its earlier outputs; the next
+    paper is still written.  The writes hold ``out_dir``'s lock, so builds
+    into the same folder take turns.
     """
     if part2_dir is not None and part2_dir.resolve() == out_dir.resolve():
         raise UsageError("Part 2 papers are confidential: give --part2 a folder other than "
                          f"the published one ({display_path(out_dir)}).")
+    for folder, option in ((out_dir, "--out"), (part2_dir, "--part2")):
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise UsageError(f"{display_path(folder)} is a file, not a folder; give {option} "
+                             "a folder.")
     papers = build_all(paths, out_dir, strict, templates_dir, rules_dir,
                        part2=part2_dir is not None)
-    output.sweep(out_dir)
-    for paper in papers:
-        if not paper.failed:
-            for name, data in sorted(paper.outputs.items()):
-                output.write_atomic(out_dir / name, data)
-            for name, data in sorted(paper.part2_outputs.items()):
-                output.write_atomic(part2_dir / name, data)
+    ready = [paper for paper in papers if not paper.failed]
+    if not ready:
+        output.sweep(out_dir)
+        return papers
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if part2_dir is not None and not part2_dir.exists() and \
+                any(paper.part2_outputs for paper in ready):
+            part2_dir.mkdir(mode=0o700, parents=True)
+            os.chmod(part2_dir, 0o700)  # whatever the umask
+    except OSError:
+        pass  # each paper's write says what is wrong
+    try:
+        with output.locked(out_dir):
+            output.sweep(out_dir)
+            output.sweep(part2_dir)
+            for paper in ready:
+                files = {out_dir / name: data for name, data in sorted(paper.outputs.items())}
+                private = {part2_dir / name: data
+                           for name, data in sorted(paper.part2_outputs.items())}
+                try:
+                    output.write_together({**files, **private}, private)
+                except output.WriteFailed as exc:
+                    paper.problems.append(Problem(
+                        f"{exc}.", (Place(display_path(paper.path)),), rule="write"))
+    except output.Busy as exc:
+        raise UsageError(str(exc)) from None
     return papers
 
 
@@ -360,22 +397,40 @@ def freshness(papers: list[Paper], out_dir: Path, complete: bool) -> list[str]:
     """Compare built outputs with ``out_dir``: stale, missing and orphaned files.
 
     ``complete`` means ``papers`` are all the decisions, so any other paper
-    output in ``out_dir`` is an orphan.
+    output in ``out_dir`` is an orphan.  A failed paper's files are neither:
+    its errors are reported (and say what to fix), and its earlier outputs
+    stay as they are until it builds.  Its id is the source's, or, if the
+    source cannot be read that far, the ``id`` its JSON holds, or its file
+    name (``decisions/<id>.json``).
     """
     lines, expected = [], set()
     for paper in papers:
-        if paper.failed and paper.id:  # reported as errors; its old files are not orphans
-            expected.update(f"{paper.id}{ext}" for ext in OUTPUT_SUFFIXES)
+        if paper.failed:  # reported as errors; its old files are not orphans
+            ids = {paper.id, paper.path.stem}
+            try:
+                ids.add(json.loads(paper.path.read_text(encoding="utf-8"))["id"])
+            except Exception:  # unreadable, not JSON, not an object, no id: never mind
+                pass
+            expected.update(f"{pid}{ext}" for pid in ids if isinstance(pid, str)
+                            for ext in OUTPUT_SUFFIXES)
         for name, data in sorted(paper.outputs.items()):
             expected.add(name)
             target = out_dir / name
-            if not target.exists():
+            if target.is_dir():
+                lines.append(f"in the way: {display_path(target)} is a folder; move it out of "
+                             f"{display_path(out_dir)}/")
+            elif not target.exists():
                 lines.append(f"missing: {display_path(target)}")
-            elif target.read_bytes() != data:
-                lines.append(f"stale: {display_path(target)}")
+            else:
+                try:
+                    if target.read_bytes() != data:
+                        lines.append(f"stale: {display_path(target)}")
+                except OSError as exc:
+                    lines.append(f"unreadable: {display_path(target)}: "
+                                 f"{output.plain_reason(exc)}")
     if complete and out_dir.is_dir():
         for target in sorted(out_dir.iterdir()):
-            if target.name.startswith(".") or target.name in expected:
+            if target.name.startswith(".") or target.name in expected or not target.is_file():
                 continue
             if target.suffix in (".docx", ".md") or target.name.endswith(".figures.json"):
                 lines.append(f"orphaned: {display_path(target)}")

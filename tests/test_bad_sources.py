@@ -106,14 +106,14 @@ def test_usage_error_exits_2():
 def test_an_unreadable_file_is_reported(tmp_path, monkeypatch):
     source = tmp_path / "locked.json"
     source.write_text("{}", encoding="utf-8")
-    real = Path.read_bytes
+    real = Path.open
 
-    def refuse(self):
+    def refuse(self, *args, **kwargs):
         if self.name == "locked.json":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)  # root can read anything, so simulate
+    monkeypatch.setattr(Path, "open", refuse)  # root can read anything, so simulate
     monkeypatch.chdir(tmp_path)
     result = run("locked.json", "--out", "out")
     assert result.code == 1

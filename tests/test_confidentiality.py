@@ -212,4 +212,4 @@ def test_publish_releases_approved_papers_whose_deferral_has_ended(tmp_path):
 def test_publish_needs_a_real_date(tmp_path):
     result = run("publish", "--as-of", "2024-02-30", tmp_path / "site")
     assert result.code == 2
-    assert "'2024-02-30' is not a date in the form YYYY-MM-DD" in result.err
+    assert "'2024-02-30' is not a real date (day is out of range for month)" in result.err

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from decision_papers import __version__
 from decision_papers.pipeline import ROOT, UsageError, build, build_all, default_sources, freshness
-from decision_papers.cli.common import parse, print_problems
+from decision_papers.cli.common import parse, print_problems, safe_errors, unique_sources, utf8_output
 from decision_papers.figures.thresholds import RULES_DIR
 from decision_papers.source.load import display_path
 from decision_papers.render.templates import TEMPLATES_DIR
@@ -82,7 +82,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     """Run the command; return the exit status instead of exiting."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    # UTF-8 out whatever the locale (git reads textconv's output as UTF-8; cp1252 cannot
+    # hold ✓ or →); messages escape what the error stream cannot show, never crash
+    stdout, stderr = utf8_output(stdout or sys.stdout), safe_errors(stderr or sys.stderr)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)  # unwind, so temporary files are removed
     try:
@@ -92,6 +94,13 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # python docs' recipe
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: every write is atomic, so nothing is half-made
+        print(INTERRUPTED, file=stderr)
+        return 130
+
+
+INTERRUPTED = "interrupted (Ctrl-C): stopped; no file was left half-written."
+"""What Ctrl-C prints (exit status 130, as a shell reports a SIGINT)."""
 
 
 def _terminate(signum, frame):
@@ -102,7 +111,7 @@ def _build_command(argv, stdout, stderr) -> int:
     args, status = parse(parser(), argv, stdout, stderr)
     if args is None:
         return status
-    sources = args.sources or default_sources()
+    sources = unique_sources(args.sources) or default_sources()
     if not sources:
         print("error: no decision sources found in decisions/.", file=stderr)
         return 2
@@ -166,6 +175,9 @@ def textconv(argv, stdout, stderr) -> int:
         return status
     try:
         document = read_docx.read(args.file)
+    except read_docx.Refused as exc:  # a zip bomb, say: refused before anything is expanded
+        print(f"{display_path(args.file)}: error: refused: {exc}", file=stderr)
+        return 1
     except Exception as exc:  # any unreadable file: say so, never a traceback
         print(f"{display_path(args.file)}: error: cannot read this as a Word document "
               f"({type(exc).__name__}: {exc}).", file=stderr)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 from pathlib import Path
 
 from decision_papers import pipeline
 from decision_papers.cli.common import parse
 from decision_papers.review.compare import (WORKING_TREE, GitError, write_redline, report_paper, split_arguments,
                                             top_level, snapshot)
+from decision_papers.writers import output
 
 
 def main(argv, stdout, stderr) -> int:
@@ -22,12 +24,19 @@ def main(argv, stdout, stderr) -> int:
                    help="revisions (default HEAD, then the working tree) and a decision id "
                         "or source path to limit the comparison")
     p.add_argument("--redline", type=Path, metavar="OUT.docx",
-                   help="write a DOCX with every change as a Word tracked change")
+                   help="write a DOCX with every change as a Word tracked change; it "
+                        "overwrites only a redline it wrote itself, never a decision source "
+                        "or a file git tracks")
     args, status = parse(p, argv, stdout, stderr)
     if args is None:
         return status
     try:
         top = top_level()
+        refusal = args.redline and _refusal(top, args.redline)
+        if refusal:
+            print(f"error: --redline {args.redline}: refusing to write there: {refusal}.",
+                  file=stderr)
+            return 2
         revs, decision = split_arguments(top, args.args)
         if len(revs) > 2:
             raise GitError("give at most two revisions and one decision")
@@ -57,3 +66,33 @@ def main(argv, stdout, stderr) -> int:
     return 0
 
 
+def _refusal(top: Path, target: Path) -> str | None:
+    """Why ``--redline`` must not write to ``target``; ``None`` if it may.
+
+    It may write a new ``.docx`` file, or overwrite a redline it wrote itself
+    (marked with ``output.REDLINE_COMMENT``), and nothing else: never a
+    decision source, anything in ``decisions/`` or ``.git/``, or a file git
+    tracks.
+    """
+    if target.is_symlink():
+        return "it is a symbolic link"
+    if target.is_dir():
+        return "it is a folder"
+    where = target.parent.resolve() / target.name
+    try:
+        inside = where.relative_to(top.resolve()).parts
+    except ValueError:
+        inside = None
+    if inside and inside[0] == "decisions":
+        return "it is a decision source" if where.suffix == ".json" \
+            else "it is in decisions/, the folder of decision sources"
+    if inside and inside[0] == ".git":
+        return "it is inside .git"
+    if inside and subprocess.run(["git", "ls-files", "--error-unmatch", "--", str(where)],
+                                 cwd=top, capture_output=True).returncode == 0:
+        return "git tracks it"
+    if where.suffix.lower() != ".docx":
+        return "a redline is a Word document: give a name ending .docx"
+    if target.exists() and output.zip_comment(target) != output.REDLINE_COMMENT:
+        return "it is not a redline that diff wrote"
+    return None

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from decision_papers.document.model import BulletList, Heading, NumberedParagraph, Paragraph, Span, Table
+from decision_papers.document.styles import HEADING_STYLES
 
 RULES = ["heading", "list", "table", "emphasis", "escape", "newline"]
 """markdown-it rules the DOCX writer supports; everything else is literal."""
@@ -28,6 +29,11 @@ _NUMBERED_HEADING = re.compile(r"^(\d+)\.\s+")
 class UnsupportedMarkdown(ValueError):
     """A template produced a construct the writers cannot represent."""
 
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+        """0-based line of the Markdown where the construct starts, when known."""
+
 
 def parser() -> MarkdownIt:
     """The one Markdown parser used by the pipeline."""
@@ -35,21 +41,38 @@ def parser() -> MarkdownIt:
 
 
 def parse(markdown: str) -> list:
-    """Markdown text → list of model blocks."""
-    tree = SyntaxTreeNode(parser().parse(markdown))
+    """Markdown text → list of model blocks.
+
+    Inline tokens are read flat, before the block tree is built, so emphasis
+    nested a thousand deep (``****…a…****``) costs a counter, not the stack.
+    """
+    tokens = parser().parse(markdown)
+    for token in tokens:
+        if token.type == "inline":
+            token.meta = {"spans": _flat_spans(token)}
+            token.children = []
+    tree = SyntaxTreeNode(tokens)
     state = {"section": None, "count": 0}
     return [block for node in tree.children for block in _block(node, state)]
+
+
+def _line(node) -> int | None:
+    return node.map[0] if node.map else None
 
 
 def _block(node: SyntaxTreeNode, state) -> list:
     handler = _BLOCKS.get(node.type)
     if handler is None:
-        raise UnsupportedMarkdown(f"unsupported Markdown block: {node.type}")
+        raise UnsupportedMarkdown(f"unsupported Markdown block: {node.type}", _line(node))
     return handler(node, state)
 
 
 def _heading(node, state):
     level = int(node.tag[1]) - 1
+    if level not in HEADING_STYLES:
+        raise UnsupportedMarkdown(
+            f"a level-{level + 1} heading ({'#' * (level + 1)}) is deeper than the writers "
+            f"support (# to {'#' * len(HEADING_STYLES)})", _line(node))
     spans = _inlines(node.children[0])
     number = None
     first = spans[0].text if spans else ""
@@ -67,7 +90,13 @@ def _paragraph(node, state):
 
 
 def _bullets(node, state):
-    return [BulletList([_item_blocks(item, state) for item in node.children])]
+    items = []
+    for item in node.children:
+        blocks = _item_blocks(item, state)
+        if not blocks or not isinstance(blocks[0], Paragraph):
+            blocks.insert(0, Paragraph([]))  # an empty bullet ("- "): Word shows it empty
+        items.append(blocks)
+    return [BulletList(items)]
 
 
 def _item_blocks(item, state):
@@ -78,7 +107,8 @@ def _item_blocks(item, state):
         elif child.type == "bullet_list":
             blocks.extend(_bullets(child, state))
         else:
-            raise UnsupportedMarkdown(f"unsupported Markdown inside a list: {child.type}")
+            raise UnsupportedMarkdown(f"unsupported Markdown inside a list: {child.type}",
+                                      _line(child))
     return blocks
 
 
@@ -90,7 +120,7 @@ def _ordered(node, state):
         label = f"{section}.{state['count']}" if section else f"{state['count']}."
         blocks = _item_blocks(item, state)
         if not blocks or not isinstance(blocks[0], Paragraph):
-            raise UnsupportedMarkdown("a numbered paragraph must start with text")
+            raise UnsupportedMarkdown("a numbered paragraph must start with text", _line(item))
         out.append(NumberedParagraph(label, blocks))
     return out
 
@@ -116,27 +146,36 @@ _BLOCKS = {
 
 
 def _inlines(inline: SyntaxTreeNode) -> list[Span]:
-    spans: list[Span] = []
-    _walk_inline(inline, False, False, spans)
-    merged: list[Span] = []
-    for span in spans:  # join neighbours with the same formatting
-        if merged and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic):
-            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
-        elif span.text:
-            merged.append(span)
-    return merged
+    return list(inline.token.meta["spans"])
 
 
-def _walk_inline(node, bold, italic, out):
-    for child in node.children:
+_DEPTH = {"strong_open": ("bold", 1), "strong_close": ("bold", -1),
+          "em_open": ("italic", 1), "em_close": ("italic", -1)}
+
+
+def _flat_spans(inline) -> list[Span]:
+    """An inline token's children → spans, with emphasis depth counted, not recursed.
+
+    Neighbours with the same formatting are joined (their texts gathered in
+    lists and joined once, so a long run costs linear time).
+    """
+    runs: list[tuple[bool, bool, list[str]]] = []
+    depth = {"bold": 0, "italic": 0}
+    for child in inline.children or []:
         kind = child.type
+        if kind in _DEPTH:
+            mark, step = _DEPTH[kind]
+            depth[mark] += step
+            continue
         if kind == "text":
-            out.append(Span(child.content, bold, italic))
+            text = child.content
         elif kind == "softbreak":
-            out.append(Span(" ", bold, italic))
-        elif kind == "strong":
-            _walk_inline(child, True, italic, out)
-        elif kind == "em":
-            _walk_inline(child, bold, True, out)
+            text = " "
         else:
-            raise UnsupportedMarkdown(f"unsupported inline Markdown: {kind}")
+            raise UnsupportedMarkdown(f"unsupported inline Markdown: {kind}", _line(inline))
+        bold, italic = depth["bold"] > 0, depth["italic"] > 0
+        if runs and runs[-1][:2] == (bold, italic):
+            runs[-1][2].append(text)
+        elif text:
+            runs.append((bold, italic, [text]))
+    return [Span("".join(texts), bold, italic) for bold, italic, texts in runs]

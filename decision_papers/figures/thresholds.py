@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from decision_papers.figures import formatting as fmt
-from decision_papers.problems import Place, Problem
+from decision_papers.problems import Place, Problem, ProblemsFound, shorten
+from decision_papers.source.load import Source, display_path, load
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 SECTIONS = {"thresholds": ("money", "amount"), "rates": ("percentage", "percentage")}
@@ -54,23 +56,23 @@ def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
     date, for the message when no value is in force yet.
     """
     path = rules_dir / f"{name}.json"
-    display = f"rules/{name}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    except FileNotFoundError:
+    display = shown(rules_dir, name)
+    if not path.exists():
         known = sorted(p.stem for p in rules_dir.glob("*.json"))
         return {}, [Problem(f'there is no rules file "{display}".',
                             (named_at or Place(display),),
                             f"use one of: {', '.join(known)}." if known else None,
                             rule="rules")]
-    except (OSError, ValueError) as exc:
-        return {}, [Problem(f"the rules file cannot be read: {exc}.",
-                            (Place(display),), rule="rules")]
-    found, problems, later = {}, [], {}
+    source, problems = _read(path, display)
+    if problems:
+        return {}, problems
+    data = source.data
+    found, later = {}, {}
     for section, (kind, key_name) in SECTIONS.items():
         for key, entry in sorted(data.get(section, {}).items()):
             fid = f"{section}.{key}"
-            dated = sorted((dt.date.fromisoformat(v["from"]), v) for v in entry["values"])
+            dated = sorted(((dt.date.fromisoformat(v["from"]), v) for v in entry["values"]),
+                           key=lambda pair: pair[0])
             current = [v for start, v in dated if start <= as_of]
             if not current:
                 later[fid] = dated[0][0] if dated else None
@@ -90,3 +92,117 @@ def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
             "check the year of the date, or add the values then in force to the rules file.",
             rule="rules"))
     return found, problems
+
+
+def shown(rules_dir: Path, name: str) -> str:
+    """A rules file's path as messages show it.
+
+    The bundled rules are ``rules/<name>.json``; a folder given with
+    ``--rules`` is shown as it really is (relative to the working folder
+    where it can be), so the message names the file that has the problem.
+    """
+    if rules_dir.resolve() == RULES_DIR.resolve():
+        return f"rules/{name}.json"
+    return display_path(rules_dir / f"{name}.json")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EXAMPLES = {"amount": "such as 214904, without £ or commas",
+             "percentage": "such as 20 for 20%, without the % sign"}
+
+
+def _read(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
+    """Parse a rules file as strictly as a source (no duplicate keys, no NaN) and check its shape.
+
+    Every problem names the rules file, line and JSON path; none is a traceback.
+    """
+    try:
+        source = load(path)
+    except ProblemsFound as exc:
+        return None, [Problem(p.message.replace("decision file", "rules file"),
+                              tuple(Place(display, pl.line, pl.column, pl.json_path)
+                                    for pl in p.places),
+                              None if p.hint and "decision" in p.hint else p.hint,
+                              rule="rules") for p in exc.problems]
+    source.display = display
+    problems: list[Problem] = []
+
+    def problem(parts, message, hint=None, also=()):
+        problems.append(Problem(message, (source.place(parts),) + tuple(also), hint,
+                                rule="rules"))
+
+    for section, (kind, key_name) in SECTIONS.items():
+        entries = source.data.get(section, {})
+        if not isinstance(entries, dict):
+            problem((section,), f'"{section}" must be an object of named {section}, '
+                    f'{{"<name>": {{"name": ..., "values": [...]}}}}.')
+            continue
+        for key, entry in entries.items():
+            _check_entry(key, entry, (section, key), key_name, problem, source)
+    return source, problems
+
+
+def _check_entry(key, entry, parts, key_name, problem, source) -> None:
+    """One threshold or rate: a name, and dated values with no date twice."""
+    shape = f'{{"from": date, "{key_name}": number}}'
+    if not isinstance(entry, dict):
+        problem(parts, f'{key} must be an object with a "name" and "values" (a list of {shape}).')
+        return
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        problem(parts + (("name",) if "name" in entry else ()),
+                f'{key} needs a "name": what it is, in words.')
+    if not isinstance(entry.get("authority", ""), str):
+        problem(parts + ("authority",), f'the "authority" of {key} must be text.')
+    if "values" not in entry:
+        problem(parts, f'{key} has no "values" (a list of {shape}).')
+        return
+    values = entry["values"]
+    if not isinstance(values, list) or not values:
+        problem(parts + ("values",), f'the "values" of {key} must be a list of {shape}, '
+                "with at least one value.")
+        return
+    seen: dict[dt.date, int] = {}
+    for index, value in enumerate(values):
+        at = parts + ("values", index)
+        if not isinstance(value, dict):
+            problem(at, f"each value of {key} must be an object, {shape}.")
+            continue
+        start = _check_date(value, at, problem)
+        _check_number(value, at, key_name, problem)
+        if start is None:
+            continue
+        if start in seen:
+            problem(at + ("from",), f"{key} has two values from {fmt.date(start)}; each value "
+                    "needs its own date.",
+                    also=(source.place(parts + ("values", seen[start], "from")),))
+        else:
+            seen[start] = index
+
+
+def _check_date(value: dict, at: tuple, problem) -> dt.date | None:
+    if "from" not in value:
+        problem(at, 'this value has no "from" date (YYYY-MM-DD) saying when it took effect.')
+        return None
+    text = value["from"]
+    try:
+        if isinstance(text, str) and _ISO_DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    problem(at + ("from",), f"{shorten(json.dumps(text, default=str), 40)} is not a date; "
+            'write it as YYYY-MM-DD, e.g. "2024-04-01".')
+    return None
+
+
+def _check_number(value: dict, at: tuple, key_name: str, problem) -> None:
+    if key_name not in value:
+        other = next((k for k in _EXAMPLES if k != key_name and k in value), None)
+        problem(at, f'this value has no "{key_name}".',
+                f'write "{key_name}" here, not "{other}".' if other else None)
+        return
+    number = value[key_name]
+    if isinstance(number, bool) or not isinstance(number, (int, Decimal)):
+        problem(at + (key_name,), f"the {key_name} must be a number ({_EXAMPLES[key_name]}), "
+                f"but it is {shorten(json.dumps(number, default=str), 40)}.")
+    elif number < 0:
+        problem(at + (key_name,), f"the {key_name} must not be negative, but it is {number}.")

@@ -169,7 +169,9 @@ def _escape_mid(text: str) -> str:
 
 
 def control_characters(source: Source) -> list[Problem]:
-    """Characters XML cannot hold would corrupt the DOCX: refuse them."""
+    """Characters XML cannot hold would corrupt the DOCX: refuse them (the first 50)."""
+    from decision_papers.source.validate import capped
+
     problems = []
     for parts, kind, value in leaves(source.data):
         if isinstance(value, str) and _XML_BAD.search(value):
@@ -180,7 +182,7 @@ def control_characters(source: Source) -> list[Problem]:
                 "a Word document cannot contain.", (source.place(parts),),
                 "delete it; it usually comes from pasting out of another program.",
                 rule="text"))
-    return problems
+    return capped(problems, source.display, "text")
 
 
 def view(source: Source, figures: Ledger) -> tuple[dict, Resolver]:

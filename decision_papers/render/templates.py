@@ -9,18 +9,24 @@ is never compiled as a template.
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
 import jinja2
+import jinja2.ext
+from jinja2.lexer import Token
 
+from decision_papers.document import from_markdown
 from decision_papers.problems import Place, Problem
+from decision_papers.source.load import display_path
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 LAYOUT = "layout.md.j2"
 
 
-def environment(form: str, templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+def environment(form: str, templates_dir: Path = TEMPLATES_DIR,
+                extensions=()) -> jinja2.Environment:
     """The Jinja environment for one form's templates."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir / form)),
@@ -29,7 +35,21 @@ def environment(form: str, templates_dir: Path = TEMPLATES_DIR) -> jinja2.Enviro
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=list(extensions),
     )
+
+
+def shown(folder: Path, name: str) -> str:
+    """A template's path as messages show it.
+
+    The bundled forms are ``templates/<form>/<name>``; a folder given with
+    ``--templates`` is shown as it really is (relative to the working folder
+    where it can be), so the message names the file that has the problem.
+    """
+    bundled = TEMPLATES_DIR / folder.name
+    if folder.resolve() == bundled.resolve():
+        return f"templates/{folder.name}/{name}"
+    return display_path(folder / name)
 
 
 def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
@@ -41,47 +61,126 @@ def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
 
 def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
            layout: str = LAYOUT) -> str:
-    """Render ``layout`` (the Part 1 layout by default) to Markdown, or raise ``TemplateProblem``."""
+    """Render ``layout`` (the Part 1 layout by default) to Markdown, or raise ``TemplateProblem``.
+
+    Any failure is a template problem at the template file and line: a
+    syntax error, a missing include, an undefined name, a Python error in an
+    expression (``{{ 1 / 0 }}``), includes that never end.  The Markdown is
+    also checked against what the writers support (no ``####`` heading, no
+    code block), and a construct they cannot show is traced back to the
+    template line that wrote it.
+    """
     folder = templates_dir / form
     env = environment(form, templates_dir)
     try:
-        return env.get_template(layout).render(**context)
+        markdown = env.get_template(layout).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         name = exc.name or exc.filename or layout
         raise TemplateProblem(Problem(
             f"template syntax error: {exc.message}.",
-            (Place(f"templates/{form}/{name}", exc.lineno),), rule="template")) from None
+            (Place(shown(folder, name), exc.lineno),), rule="template")) from None
     except jinja2.TemplateNotFound as exc:
         where = _template_frame(exc, folder)
         raise TemplateProblem(Problem(
             f'template "{exc.name}" is missing.',
-            (Place(*where) if where else Place(f"templates/{form}/{exc.name}"),),
-            f"create templates/{form}/{exc.name}, or fix the include.",
+            (Place(*where) if where else Place(shown(folder, exc.name)),),
+            f"create {shown(folder, exc.name)}, or fix the include.",
             rule="template")) from None
     except jinja2.UndefinedError as exc:
         where = _template_frame(exc, folder)
         raise TemplateProblem(Problem(
             f"template uses something the source does not provide: {exc.message}.",
-            (Place(*where) if where else Place(f"templates/{form}/{LAYOUT}"),),
+            (Place(*where) if where else Place(shown(folder, layout)),),
             "fix the variable name in the template, or add the field to the source.",
             rule="template")) from None
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
+    except RecursionError as exc:
         where = _template_frame(exc, folder)
         raise TemplateProblem(Problem(
-            f"template failed: {exc}.",
-            (Place(*where) if where else Place(f"templates/{form}/{LAYOUT}"),),
+            "the templates include one another without end (or a macro calls itself "
+            "without end).", (Place(*where) if where else Place(shown(folder, layout)),),
+            "remove the include (or call) that leads back to a template already being "
+            "rendered.", rule="template")) from None
+    except Exception as exc:  # any other error in a template expression: never a traceback
+        where = _template_frame(exc, folder)
+        detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message \
+            else str(exc)
+        kind = "" if isinstance(exc, jinja2.TemplateError) else f" ({type(exc).__name__})"
+        raise TemplateProblem(Problem(
+            f"template failed: {detail}{kind}.",
+            (Place(*where) if where else Place(shown(folder, layout)),),
             rule="template")) from None
+    try:
+        from_markdown.parse(markdown)
+    except from_markdown.UnsupportedMarkdown as exc:
+        where = _markdown_line(exc.line, markdown, form, context, templates_dir, layout)
+        raise TemplateProblem(Problem(
+            f"{exc}.", (Place(*where) if where else Place(shown(folder, layout)),),
+            f"the writers show only: {', '.join(from_markdown.RULES)} (headings # to ###); "
+            "change the template.", rule="template")) from None
+    return markdown
 
 
 def _template_frame(exc: BaseException, folder: Path):
     """The innermost template file and line in an exception's traceback."""
-    found, folder = None, folder.resolve()
+    found, root = None, folder.resolve()
     for frame in traceback.extract_tb(exc.__traceback__):
         path = Path(frame.filename).resolve()
-        if path.suffix == ".j2" and folder in path.parents:
-            found = (f"templates/{folder.name}/{path.relative_to(folder).as_posix()}",
-                     frame.lineno)
+        if path.suffix == ".j2" and root in path.parents:
+            found = (shown(folder, path.relative_to(root).as_posix()), frame.lineno)
     return found
+
+
+_MARK = re.compile("\x00([^\x00\x1f]*)\x1f([0-9]+)\x00")
+"""A line mark in a diagnostic render: template name and line."""
+
+
+class _LineMarks(jinja2.ext.Extension):
+    """Marks each line of template text, and each ``{{ }}``, with its template and line.
+
+    Used only to find where a line of the rendered Markdown came from: the
+    marks hold no line breaks, so the marked render has the same lines.
+    """
+
+    def filter_stream(self, stream):
+        for token in stream:
+            if token.type == "data":
+                pieces = token.value.split("\n")
+                text = "\n".join(_mark(stream.name, token.lineno + i) + piece
+                                 for i, piece in enumerate(pieces))
+                yield Token(token.lineno, "data", text)
+            elif token.type == "variable_begin":
+                yield Token(token.lineno, "data", _mark(stream.name, token.lineno))
+                yield token
+            else:
+                yield token
+
+
+def _mark(name: str | None, line: int) -> str:
+    return f"\x00{name or ''}\x1f{line}\x00"
+
+
+def _markdown_line(line: int | None, markdown: str, form: str, context: dict,
+                   templates_dir: Path, layout: str):
+    """The template file and line that wrote line ``line`` (0-based) of ``markdown``."""
+    if line is None:
+        return None
+    try:
+        env = environment(form, templates_dir, extensions=[_LineMarks])
+        marked = env.get_template(layout).render(**context)
+    except Exception:  # the diagnosis is a nicety; the problem is reported anyway
+        return None
+    if _MARK.sub("", marked) != markdown:
+        return None
+    lines = marked.split("\n")
+    if line >= len(lines):
+        return None
+    start = sum(len(text) + 1 for text in lines[:line])
+    lead = re.match(f"(?:{_MARK.pattern})*", marked[start:])
+    found = list(_MARK.finditer(marked, 0, start + lead.end()))
+    if not found:
+        return None
+    name, number = found[-1].groups()
+    return shown(templates_dir / form, name), int(number)
 
 
 class TemplateProblem(Exception):

@@ -14,12 +14,14 @@ import io
 import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 from decision_papers.writers import output
 
 from decision_papers import pipeline
-from decision_papers.source.load import display_path
+from decision_papers.problems import printable
+from decision_papers.source.load import MAX_BYTES, display_path
 from decision_papers.source.validate import schema
 
 WORKING_TREE = "working tree"
@@ -27,6 +29,15 @@ WORKING_TREE = "working tree"
 
 class GitError(Exception):
     """git could not answer; the message says why."""
+
+
+class CorruptOutput(GitError):
+    """A revision's committed output cannot be compared; the message names it and says why."""
+
+
+MAX_OUTPUT = 32 * 1024 * 1024
+"""Largest committed output compared; the largest paper a source can make has a
+2 MB Markdown file."""
 
 
 def _git(top: Path, *args: str) -> bytes:
@@ -58,14 +69,73 @@ def snapshot(top: Path, rev: str, stderr) -> dict[str, dict[str, bytes]] | None:
             papers[paper.id] = {name[len(paper.id):]: data for name, data in paper.outputs.items()}
         return papers
     _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    names = _git(top, "ls-tree", "-r", "--name-only", rev, "--", "out/").decode().splitlines()
-    for name in names:
+    listing = _git(top, "ls-tree", "-r", "-l", "-z", rev, "--", "out/")
+    for entry in filter(None, listing.split(b"\0")):
+        info, _, raw_name = entry.partition(b"\t")
+        name, size = raw_name.decode("utf-8", "replace"), info.split()[-1]
         for suffix in pipeline.OUTPUT_SUFFIXES:
             if name.startswith("out/") and name.endswith(suffix) and "/" not in name[4:]:
+                if not size.isdigit() or int(size) > MAX_OUTPUT:
+                    raise _corrupt(name, rev, f"{size.decode()} bytes, more than the "
+                                              f"{MAX_OUTPUT:,} a paper can need")
                 pid = name[4:-len(suffix)]
                 papers.setdefault(pid, {})[suffix] = _git(top, "show", f"{rev}:{name}")
                 break
+    for pid in sorted(papers):
+        for suffix in pipeline.OUTPUT_SUFFIXES:
+            if suffix in papers[pid]:
+                why = _unreadable(suffix, papers[pid][suffix])
+                if why:
+                    raise _corrupt(f"out/{pid}{suffix}", rev, why)
     return papers
+
+
+def _corrupt(name: str, rev: str, why: str) -> CorruptOutput:
+    return CorruptOutput(f"{printable(name)} at {rev} is corrupt ({why}); compare other "
+                         "revisions, or rebuild it and commit out/.")
+
+
+def _unreadable(suffix: str, data: bytes) -> str | None:
+    """Why a committed output cannot be compared (what ``report_paper`` and the redline
+    read), or None when it can."""
+    if suffix == ".docx":
+        from decision_papers.review import read_docx
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                read_docx.check_archive(archive)
+                archive.getinfo("word/document.xml")
+        except KeyError:
+            return "not a Word document: it has no word/document.xml"
+        except (zipfile.BadZipFile, read_docx.Refused, ValueError) as exc:
+            return f"not a Word document: {exc}"
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 text: byte 0x{data[exc.start]:02x} at position {exc.start}"
+    if suffix != ".figures.json":
+        return None
+    try:
+        figures = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg[:1].lower()}{exc.msg[1:]} at line {exc.lineno}, " \
+               f"column {exc.colno}"
+    except (ValueError, RecursionError) as exc:
+        return f"not valid JSON: {type(exc).__name__}"
+    if not isinstance(figures, dict) or not isinstance(figures.get("figures"), list):
+        return "not a figures file: no list of figures"
+    for number, figure in enumerate(figures["figures"], 1):
+        if not isinstance(figure, dict) or not isinstance(figure.get("id"), str):
+            return f"not a figures file: figure {number} has no id"
+        text = figure.get("text")
+        if not isinstance(text, dict) or not isinstance(text.get("default"), str):
+            return f"not a figures file: figure {number} has no text"
+        places = figure.get("printed_at")
+        if not isinstance(places, list) or not all(isinstance(p, str) for p in places):
+            return f"not a figures file: figure {number} has no list of places"
+        if not isinstance(figure.get("label") or "", str):
+            return f"not a figures file: figure {number} has a label that is not text"
+    return None
 
 
 def describe(path: str) -> str:
@@ -124,10 +194,35 @@ def split_arguments(top: Path, items: list[str]) -> tuple[list[str], str | None]
                 or (top / "out" / f"{item}.md").exists():
             decision = Path(item).stem if item.endswith(".json") else item
             if item.endswith(".json") and Path(item).exists():
-                decision = json.loads(Path(item).read_text(encoding="utf-8")).get("id", decision)
+                decision = _decision_id(Path(item), decision)
         else:
             revs.append(item)
     return revs, decision
+
+
+def _decision_id(path: Path, fallback: str) -> str:
+    """The ``id`` a source file declares, else ``fallback``; a clear ``GitError`` if it
+    cannot be read.  A file that reads but is no decision is left for the build to
+    report."""
+    shown = display_path(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return fallback
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise GitError(f"{shown} is not valid JSON ({exc.msg[:1].lower()}{exc.msg[1:]} at line "
+                       f"{exc.lineno}, column {exc.colno}); fix it, or name the decision by "
+                       "its id.") from None
+    except UnicodeDecodeError:
+        raise GitError(f"{shown} is not UTF-8 text; fix it, or name the decision by its id."
+                       ) from None
+    except OSError as exc:
+        raise GitError(f"cannot read {shown} ({exc.strerror or exc}); name the decision by "
+                       "its id.") from None
+    except (ValueError, RecursionError):  # a number too long, nesting too deep: load() says
+        return fallback
+    found = data.get("id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else fallback
 
 
 def report_paper(pid, old, new, rev_a, rev_b, stdout) -> None:
@@ -144,6 +239,13 @@ def report_paper(pid, old, new, rev_a, rev_b, stdout) -> None:
 
 
 def write_redline(changed, old, new, target: Path, stdout, stderr) -> int:
+    """Write the redline of the one paper that changed to ``target``.
+
+    The document is marked as a redline by its zip comment,
+    ``output.REDLINE_COMMENT`` (Word ignores it, and drops it if the file is
+    saved again), so a later ``diff --redline`` may overwrite it and nothing
+    else; ``diff_command`` checks the target before anything is compared.
+    """
     from decision_papers.review import read_docx
     from decision_papers.review import redline
     both = [pid for pid in changed if old.get(pid) and new.get(pid)]
@@ -152,8 +254,18 @@ def write_redline(changed, old, new, target: Path, stdout, stderr) -> int:
               file=stderr)
         return 2
     pid = both[0]
-    before = read_docx.read(io.BytesIO(old[pid][".docx"]))
-    after = read_docx.read(io.BytesIO(new[pid][".docx"]))
-    output.write_atomic(target, output.normalise_docx(redline.render(before, after)))
+    try:
+        before = read_docx.read(io.BytesIO(old[pid][".docx"]))
+        after = read_docx.read(io.BytesIO(new[pid][".docx"]))
+    except Exception as exc:  # a zip Word cannot read: say so, never a traceback
+        print(f"error: out/{pid}.docx cannot be read as a Word document "
+              f"({type(exc).__name__}); rebuild it and commit out/.", file=stderr)
+        return 1
+    data = output.normalise_docx(redline.render(before, after), output.REDLINE_COMMENT)
+    try:
+        output.write_atomic(target, data)
+    except output.WriteFailed as exc:
+        print(f"error: {exc}.", file=stderr)
+        return 1
     print(f"redline of {pid} written to {display_path(target)}", file=stdout)
     return 0

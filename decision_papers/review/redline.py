@@ -7,9 +7,14 @@ properties), with the old text woven in as native tracked changes:
 
 1. each document is flattened into paragraph units (a heading, one paragraph
    of a numbered paragraph, a bullet item, a table row);
-2. the units are aligned with ``difflib.SequenceMatcher`` on their text
-   (paragraph numbers left out, so inserting ``3.2`` does not misalign the
-   rest of section 3);
+2. the units are aligned on their text (paragraph numbers left out, so
+   inserting ``3.2`` does not misalign the rest of section 3): unchanged units
+   first, patience-diff style (equal ends, then units that occur once on each
+   side, in order, as anchors, then the same inside each gap); then, inside
+   each changed stretch, edited units are paired with their new versions by
+   word similarity, comparing each unit only with a bounded number of
+   candidates (those sharing its rarest words, and its neighbours), so the
+   work grows about linearly with the paper, not with its square;
 3. units that match are written plainly; units that changed are diffed word by
    word so only the changed words are in ``w:del``/``w:ins``; units only in
    the new paper are inserted paragraphs (or rows), units only in the old one
@@ -21,7 +26,10 @@ All raw XML lives in ``docx_xml``; this module uses python-docx proxies.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
@@ -41,10 +49,23 @@ SIMILAR = 0.5
 """How alike (``SequenceMatcher.ratio`` on words) two changed units must be to be
 shown as one edited unit rather than a deleted one plus an inserted one."""
 
-MAX_PAIRING = 250_000
-"""Above this many old×new comparisons in one changed stretch, stop pairing units
-(the stretch is then shown as deleted then inserted) so a redline of two
-unrelated papers still finishes quickly."""
+PROBES = 8
+"""How many of a unit's rarest words are looked up to find its candidate partners."""
+
+COMMON = 64
+"""A word in more units than this, on the other side, is too common to find partners by."""
+
+MAX_CANDIDATES = 8
+"""Most partners found by shared words that a unit is compared with, word by word."""
+
+NEIGHBOURS = 2
+"""Also compared: the units this many places either side of where a unit would sit if
+its changed stretch had been edited in place."""
+
+SMALL_GAP = 10_000
+"""A gap with no unit that occurs once on each side is matched with
+``SequenceMatcher`` (repeated units, such as identical rows) up to this many
+old×new units; beyond, its units are left to pairing."""
 
 _CELL_BREAK = "\x00"
 """Separates cells when comparing rows, so words never match across cells."""
@@ -132,18 +153,88 @@ def _flatten(block, depth: int, found: list[Unit], tables, level: int = 1) -> No
 def align(old: list[Unit], new: list[Unit]) -> list[tuple[Unit | None, Unit | None]]:
     """Pair old units with new ones: ``(old, new)``, ``(old, None)`` deleted, ``(None, new)`` inserted.
 
-    ``SequenceMatcher`` finds the unchanged stretches; inside each changed
-    stretch, units are paired by similarity so an edited paragraph shows its
-    changed words rather than being deleted and inserted whole.
+    ``_unchanged`` finds the units that did not change; inside each changed
+    stretch between them, units are paired by similarity so an edited
+    paragraph shows its changed words rather than being deleted and inserted
+    whole.
     """
-    matcher = SequenceMatcher(None, [u.key for u in old], [u.key for u in new], autojunk=False)
+    ids: dict[tuple, int] = {}
+    a = [ids.setdefault(u.key, len(ids)) for u in old]
+    b = [ids.setdefault(u.key, len(ids)) for u in new]
     pairs: list[tuple[Unit | None, Unit | None]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            pairs += zip(old[i1:i2], new[j1:j2])
-        else:
-            pairs += _pair_up(old[i1:i2], new[j1:j2])
+    i = j = 0
+    for mi, mj in _unchanged(a, b) + [(len(a), len(b))]:
+        if i < mi or j < mj:
+            pairs += _pair_up(old[i:mi], new[j:mj])
+        if mi < len(a):
+            pairs.append((old[mi], new[mj]))
+        i, j = mi + 1, mj + 1
     return pairs
+
+
+def _unchanged(a: list[int], b: list[int]) -> list[tuple[int, int]]:
+    """Index pairs ``(i, j)`` with ``a[i] == b[j]``, increasing on both sides.
+
+    Patience diff: equal units at both ends match; then units that occur
+    exactly once on each side are anchors (the longest run of them in the
+    same order); the gaps between anchors are matched the same way.  A gap
+    without such a unit falls back to ``SequenceMatcher`` while it is small.
+    Each step is linear (plus a sort), and anchors split the work.
+    """
+    found: list[tuple[int, int]] = []
+    todo = [(0, len(a), 0, len(b))]
+    while todo:
+        i1, i2, j1, j2 = todo.pop()
+        while i1 < i2 and j1 < j2 and a[i1] == b[j1]:
+            found.append((i1, j1))
+            i1, j1 = i1 + 1, j1 + 1
+        while i1 < i2 and j1 < j2 and a[i2 - 1] == b[j2 - 1]:
+            i2, j2 = i2 - 1, j2 - 1
+            found.append((i2, j2))
+        if i1 == i2 or j1 == j2:
+            continue
+        anchors = _anchors(a, b, i1, i2, j1, j2)
+        if anchors:
+            found += anchors
+            before_i, before_j = i1, j1
+            for ai, aj in anchors + [(i2, j2)]:
+                if before_i < ai and before_j < aj:
+                    todo.append((before_i, ai, before_j, aj))
+                before_i, before_j = ai + 1, aj + 1
+        elif (i2 - i1) * (j2 - j1) <= SMALL_GAP:
+            matcher = SequenceMatcher(None, a[i1:i2], b[j1:j2], autojunk=False)
+            for x, y, size in matcher.get_matching_blocks():
+                found += [(i1 + x + k, j1 + y + k) for k in range(size)]
+    found.sort()
+    return found
+
+
+def _anchors(a: list[int], b: list[int], i1: int, i2: int, j1: int, j2: int
+             ) -> list[tuple[int, int]]:
+    """The longest same-order run of units occurring exactly once in ``a[i1:i2]`` and in
+    ``b[j1:j2]`` (patience sorting)."""
+    count_a = Counter(a[i1:i2])
+    where_b: dict[int, int] = {}
+    for j in range(j1, j2):
+        where_b[b[j]] = -1 if b[j] in where_b else j  # -1: more than once
+    unique = [(i, where_b[a[i]]) for i in range(i1, i2)
+              if count_a[a[i]] == 1 and where_b.get(a[i], -1) >= 0]
+    tails: list[int] = []  # tails[k]: the unique pair ending the best run of length k + 1
+    tail_js: list[int] = []
+    back = [-1] * len(unique)
+    for n, (_, j) in enumerate(unique):
+        k = bisect_left(tail_js, j)
+        back[n] = tails[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(n)
+            tail_js.append(j)
+        else:
+            tails[k], tail_js[k] = n, j
+    run, n = [], tails[-1] if tails else -1
+    while n >= 0:
+        run.append(unique[n])
+        n = back[n]
+    return run[::-1]
 
 
 def _words(unit: Unit) -> list[str]:
@@ -166,44 +257,133 @@ def _similarity(a: Unit, b: Unit) -> float:
 def _pair_up(old: list[Unit], new: list[Unit]) -> list[tuple[Unit | None, Unit | None]]:
     """Pair the units of one changed stretch.
 
-    One for one when the stretch replaced as many units as it had (so a
-    table with the same number of rows gets cell-by-cell diffs); otherwise
-    the most similar order-keeping pairs (dynamic programming), the rest
-    deleted or inserted whole.
+    The most similar order-keeping pairs (the heaviest chain of candidate
+    pairs), the rest deleted or inserted whole, deletions first.  When the
+    stretch replaced as many units as it had and nothing pairs better, one
+    for one (so a table with the same number of rows gets cell-by-cell
+    diffs).  Each unit is compared with a bounded number of candidates
+    (``_candidates``), so this is near-linear in the stretch.
     """
     n, m = len(old), len(new)
-    if n == m and all(_compatible(a, b) for a, b in zip(old, new)):
-        return list(zip(old, new))  # replaced one for one: diff each word by word
-    if n * m > MAX_PAIRING:
+    if not n or not m:
         return [(u, None) for u in old] + [(None, u) for u in new]
-    sim = [[_similarity(a, b) for b in new] for a in old]
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    move = [[""] * (m + 1) for _ in range(n + 1)]
-    for i in range(n, -1, -1):
-        for j in range(m, -1, -1):
-            options = []
-            if i < n and j < m and sim[i][j]:
-                options.append((sim[i][j] + best[i + 1][j + 1], 2, "pair"))
-            if i < n:  # deleting first puts deletions before insertions
-                options.append((best[i + 1][j], 1, "del"))
-            if j < m:
-                options.append((best[i][j + 1], 0, "ins"))
-            if options:
-                best[i][j], _, move[i][j] = max(options)
+    compared: dict[tuple[int, int], float] = {}
+    for options in _candidates(old, new):  # each unit's, the likeliest first
+        best = 0.0
+        for bound, (i, j) in options:
+            if bound < best:
+                break  # no partner left could beat the best one found
+            if (i, j) not in compared:
+                compared[i, j] = _similarity(old[i], new[j])
+            best = max(best, compared[i, j])
+    scores = {pair: score for pair, score in compared.items() if score}
+    chain = _heaviest_chain(sorted(scores.items()))
+    if n == m and all(_compatible(a, b) for a, b in zip(old, new)) and \
+            sum(scores.get((i, i), 0.0) for i in range(n)) >= sum(scores[p] for p in chain):
+        return list(zip(old, new))  # replaced one for one: diff each word by word
     pairs: list[tuple[Unit | None, Unit | None]] = []
     i = j = 0
-    while i < n or j < m:
-        step = move[i][j]
-        if step == "pair":
-            pairs.append((old[i], new[j]))
-            i, j = i + 1, j + 1
-        elif step == "del":
-            pairs.append((old[i], None))
-            i += 1
-        else:
-            pairs.append((None, new[j]))
-            j += 1
+    for pi, pj in chain + [(n, m)]:
+        pairs += [(u, None) for u in old[i:pi]] + [(None, u) for u in new[j:pj]]
+        if pi < n:
+            pairs.append((old[pi], new[pj]))
+        i, j = pi + 1, pj + 1
     return pairs
+
+
+def _tokens(unit: Unit) -> frozenset:
+    """A unit's words as a set, each repeat numbered: ``("the", 0), ("the", 1)``."""
+    seen: Counter = Counter()
+    found = []
+    for word in _words(unit):
+        found.append((word, seen[word]))
+        seen[word] += 1
+    return frozenset(found)
+
+
+def _candidates(old: list[Unit], new: list[Unit]) -> list[list[tuple[float, tuple[int, int]]]]:
+    """For each unit of either side, the pairs ``(i, j)`` worth comparing word by word,
+    at most a few, each with the most its similarity could be, highest first.
+
+    From each side, a unit's ``PROBES`` rarest words (rarest in the stretch)
+    find the units on the other side that share them (words in more than
+    ``COMMON`` units are skipped), and the ``MAX_CANDIDATES`` sharing most are
+    kept; a unit none of which could be alike is offered instead the
+    ``NEIGHBOURS`` nearest to where it would sit if edited in place.  A pair
+    is kept only if its kinds match and the words the two share could make
+    them ``SIMILAR`` (``_bound``).
+    """
+    sides = [[_tokens(u) for u in old], [_tokens(u) for u in new]]
+    units = [old, new]
+    frequency = Counter(t for side in sides for bag in side for t in bag)
+    found: list[list[tuple[float, tuple[int, int]]]] = []
+    for this, other in ((0, 1), (1, 0)):
+        index: dict = defaultdict(list)
+        for k, bag in enumerate(sides[other]):
+            for token in bag:
+                index[token].append(k)
+        here, there = len(sides[this]), len(sides[other])
+        for k, bag in enumerate(sides[this]):
+            shared: Counter = Counter()
+            for token in heapq.nsmallest(PROBES, bag, key=lambda t: (frequency[t], t)):
+                if len(index[token]) <= COMMON:
+                    shared.update(index[token])
+            centre = k * there // here
+            nearest = sorted(shared.items(), key=lambda s: (-s[1], abs(s[0] - centre), s[0]))
+            options = []
+            for partners in ([p for p, _ in nearest[:MAX_CANDIDATES]],
+                             range(max(0, centre - NEIGHBOURS),
+                                   min(there, centre + NEIGHBOURS + 1))):
+                for p in partners:
+                    bound = _bound(units[this][k], bag, units[other][p], sides[other][p])
+                    if bound >= SIMILAR:
+                        options.append((bound, (k, p) if this == 0 else (p, k)))
+                if options:
+                    break  # neighbours only for a unit no shared word found a partner for
+            found.append(sorted(options, key=lambda o: (-o[0], o[1])))
+    return found
+
+
+def _bound(a: Unit, a_words: frozenset, b: Unit, b_words: frozenset) -> float:
+    """The most two units' similarity could be: 0 for different kinds, else
+    ``2·shared / (len + len)`` on their words (``SequenceMatcher.ratio`` never exceeds it)."""
+    if not _compatible(a, b):
+        return 0.0
+    if not a_words or not b_words:
+        return 0.0 if a_words or b_words else 1.0  # two empty units are alike
+    return 2 * len(a_words & b_words) / (len(a_words) + len(b_words))
+
+
+def _heaviest_chain(scored: list[tuple[tuple[int, int], float]]) -> list[tuple[int, int]]:
+    """The pairs, increasing on both sides, with the greatest total score.
+
+    ``scored`` is sorted by ``(i, j)``.  A Fenwick tree over ``j`` keeps the
+    best chain ending before each column: O(P log P) for P pairs.
+    """
+    if not scored:
+        return []
+    size = max(j for (_, j), _ in scored) + 1
+    tree = [(0.0, -1)] * (size + 1)  # (total, index of the chain's last pair)
+    totals, back = [0.0] * len(scored), [-1] * len(scored)
+    for _, group in groupby(range(len(scored)), key=lambda k: scored[k][0][0]):
+        group = list(group)
+        for k in group:  # chains end strictly before this row ...
+            (_, j), score = scored[k]
+            best, column = (0.0, -1), j
+            while column > 0:
+                best, column = max(best, tree[column]), column - (column & -column)
+            totals[k], back[k] = best[0] + score, best[1]
+        for k in group:  # ... so the row's own pairs are added after
+            column = scored[k][0][1] + 1
+            while column <= size:
+                tree[column] = max(tree[column], (totals[k], k))
+                column += column & -column
+    k = max(range(len(scored)), key=lambda x: (totals[x], -x))
+    chain = []
+    while k >= 0:
+        chain.append(scored[k][0])
+        k = back[k]
+    return chain[::-1]
 
 
 def tokens(spans, prefix: str = "") -> list[Span]:
@@ -279,6 +459,8 @@ class _Writer:
             return [("insert", t) for t in tokens(new_spans, new_prefix)]
         if new_spans is None:
             return [("delete", t) for t in tokens(old_spans, old_prefix)]
+        if (old_spans, old_prefix) == (new_spans, new_prefix):  # unchanged: nothing to diff
+            return [("equal", t) for t in tokens(new_spans, new_prefix)]
         return word_diff(tokens(old_spans, old_prefix), tokens(new_spans, new_prefix))
 
     def _paragraph(self, old: Unit | None, new: Unit | None) -> None:

@@ -4,21 +4,22 @@ The standard ``json`` module is strict about syntax but silent about two
 things that bite hand-written files: duplicate keys (it keeps the last) and
 ``NaN``/``Infinity``.  Both are refused here.  Numbers with a fraction are
 read as ``Decimal`` so money is never a float.  Line numbers for JSON paths
-come from ``json_source_map``.
+come from one pass over the text (``_scan``), without recursion, so a deeply
+nested value cannot cost every other problem its line number.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import json_source_map
-
-from decision_papers.problems import Place, Problem, ProblemsFound, json_path, pointer, shorten
+from decision_papers.problems import Place, Problem, ProblemsFound, json_path, shorten
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest source accepted; a decision paper is a few dozen kilobytes."""
@@ -37,6 +38,7 @@ class Source:
     text: str
     """The decoded text, kept for the line map."""
     _map: dict | None = field(default=None, repr=False)
+    _newlines: list | None = field(default=None, repr=False)
 
     def place(self, parts=()) -> Place:
         """The file, line and column of the value at ``parts``.
@@ -45,21 +47,19 @@ class Source:
         about a missing key points at the object that should hold it.
         """
         if self._map is None:
-            try:
-                self._map = json_source_map.calculate(self.text)
-            except Exception:  # the map is a nicety; never fail on it
-                self._map = {}
-        parts = list(parts)
-        probe = list(parts)
-        while True:
-            entry = self._map.get(pointer(probe))
-            if entry is not None:
-                loc = entry.key_start or entry.value_start
-                return Place(self.display, loc.line + 1, loc.column + 1,
-                             json_path(parts))
-            if not probe:
-                return Place(self.display, None, None, json_path(parts))
-            probe.pop()
+            self._map = _scan(self.text)[0]
+            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
+        node, offset = self._map, self._map.get(None)
+        for part in parts:
+            node = node.get(part)
+            if node is None:
+                break
+            offset = node[None]
+        if offset is None:
+            return Place(self.display, None, None, json_path(parts))
+        line = bisect.bisect_left(self._newlines, offset)  # newlines before it
+        column = offset - (self._newlines[line - 1] + 1 if line else 0)
+        return Place(self.display, line + 1, column + 1, json_path(parts))
 
 
 def display_path(path: Path) -> str:
@@ -81,16 +81,33 @@ MAX_DIGITS, MAX_EXPONENT = 20, 15
 
 
 class _TooBig(Exception):
-    def __init__(self, text: str):
+    def __init__(self, text: str, why: str = "large"):
         super().__init__(text)
-        self.text = text
+        self.text, self.why = text, why
+
+
+_OUT_OF_RANGE = {  # why → (message after "the number X", hint)
+    "large": ("is too large for a decision paper.",
+              f"numbers here have at most {MAX_DIGITS} digits and are below "
+              f"10^{MAX_EXPONENT}; check for extra digits."),
+    "small": ("is too small for a decision paper: it is nearer to zero than "
+              f"0.{'0' * (MAX_DIGITS - 1)}1.",
+              "write 0 for nothing; money has at most two decimal places."),
+    "precise": (f"has more than {MAX_DIGITS} digits, more than a decision paper can hold "
+                "exactly.", "round it; money has at most two decimal places."),
+}
 
 
 def _decimal(text: str) -> Decimal:
     value = Decimal(text)
-    if value and (len(value.as_tuple().digits) > MAX_DIGITS or
-                  not -MAX_DIGITS <= value.adjusted() < MAX_EXPONENT):
-        raise _TooBig(text)
+    if not value:
+        return Decimal(0)  # -0.0, 0e-4000 and 0.00 are all zero, recorded as 0
+    if value.adjusted() >= MAX_EXPONENT:
+        raise _TooBig(text, "large")
+    if value.adjusted() < -MAX_DIGITS:
+        raise _TooBig(text, "small")
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        raise _TooBig(text, "precise")
     return value
 
 
@@ -119,6 +136,27 @@ def _no_duplicates(pairs):
     return seen
 
 
+def _file_type(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not an ordinary file"
+
+
+def _read(path: Path, size: int) -> bytes:
+    """The bytes of a regular file of ``size`` bytes, at most ``MAX_BYTES + 1`` of them.
+
+    A file's size can be wrong (/proc files report none, and
+    /proc/self/pagemap holds gigabytes) or change after ``stat``, so every
+    file is read only up to the limit, plus one byte to tell it was over.
+    """
+    with path.open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
 def _line_col(text: str, pos: int) -> tuple[int, int]:
     line = text.count("\n", 0, pos) + 1
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
@@ -130,14 +168,20 @@ def load(path: Path) -> Source:
     if path.is_dir():
         raise _fail(display, "this is a folder, not a decision file.",
                     "give the path of a .json file inside it.")
+    too_big = ("a decision source should be a few dozen kilobytes; check that this is the "
+               "right file.")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(display, f"the file is {size:,} bytes; the limit is "
-                        f"{MAX_BYTES:,} bytes.",
-                        "a decision source should be a few dozen kilobytes; "
-                        "check that this is the right file.")
-        raw = path.read_bytes()
+        info = path.stat()  # never opens it: opening a named pipe waits for a writer
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(display, f"this is {_file_type(info.st_mode)}, not a decision file.",
+                        "give the path of a .json file.")
+        if info.st_size > MAX_BYTES:
+            raise _fail(display, f"the file is {info.st_size:,} bytes; the limit is "
+                        f"{MAX_BYTES:,} bytes.", too_big)
+        raw = _read(path, info.st_size)
+        if len(raw) > MAX_BYTES:
+            raise _fail(display, f"the file is more than {MAX_BYTES:,} bytes; the limit is "
+                        f"{MAX_BYTES:,} bytes.", too_big)
     except FileNotFoundError:
         raise _fail(display, "no such file.",
                     "check the spelling of the path.") from None
@@ -164,24 +208,22 @@ def load(path: Path) -> Source:
                           parse_constant=_reject_constant,
                           object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
-        raise _fail(display, f'the key "{exc.key}" appears twice in the same '
+        key, at = _scan(text)[1] or (exc.key, None)
+        raise _fail(display, f'the key "{shorten(key, 60)}" appears twice in the same '
                     "object; JSON keeps only the last one.",
                     "delete or rename one of them.",
-                    *_find_key(text, exc.key)) from None
+                    *(_line_col(text, at) if at is not None else (None, None))) from None
     except json.JSONDecodeError as exc:
         raise _syntax_problem(display, text, exc) from None
     except _TooBig as exc:
-        found = re.search(rf"(?<![\w.]){re.escape(exc.text)}(?![\w.])", text)
-        raise _fail(display, f"the number {shorten(exc.text, 30)} is too large for a decision paper.",
-                    f"numbers here have at most {MAX_DIGITS} digits and are below "
-                    f"10^{MAX_EXPONENT}; check for extra digits.",
-                    *_line_col(text, found.start() if found else 0)) from None
+        message, hint = _OUT_OF_RANGE[exc.why]
+        raise _fail(display, f"the number {shorten(exc.text, 30)} {message}", hint,
+                    *_line_col(text, _bare(text, exc.text))) from None
     except ValueError as exc:
         name = str(exc)
-        line, col = _line_col(text, text.find(name))
         raise _fail(display, f"{name} is not a number JSON allows.",
                     "write a real number, or leave the field out.",
-                    line, col) from None
+                    *_line_col(text, _bare(text, name))) from None
     except RecursionError:
         raise _fail(display, "the JSON is nested too deeply.") from None
     if not isinstance(data, dict):
@@ -214,11 +256,63 @@ def _strings(value):
             stack.extend(item)
 
 
-def _find_key(text: str, key: str) -> tuple[int | None, int | None]:
-    needle = json.dumps(key)
-    first = text.find(needle)
-    second = text.find(needle, first + 1)
-    return _line_col(text, second) if second >= 0 else (None, None)
+_TOKEN = re.compile(r'"(?:[^"\\]+|\\.)*"|[{}\[\],:]|[^ \t\n\r{}\[\],:"]+', re.S)
+"""A string, a punctuation mark, or a bare word (number, true, NaN...); blanks between."""
+
+
+def _bare(text: str, word: str) -> int:
+    """Where ``word`` first occurs outside strings (the parser met it first); else 0."""
+    return next((m.start() for m in _TOKEN.finditer(text) if m.group() == word), 0)
+
+
+def _key(token: str) -> str:
+    try:
+        return json.loads(token)
+    except ValueError:
+        return token[1:-1]
+
+
+def _scan(text: str) -> tuple[dict, tuple[str, int] | None]:
+    """Where every value is, and the first key repeated in its object.
+
+    The map is a tree: ``{None: offset, key or index: subtree...}``, where the
+    offset is that of a member's key, or of an array item or the root value.
+    A loop over tokens, not recursion, so any depth that ``json`` parsed is
+    mapped.  The scan stops at the first repeated key, as ``(key, offset)``.
+    """
+    root: dict = {}
+    stack: list[list] = []  # [node, is_object, expecting a key, pending member, next index]
+    for match in _TOKEN.finditer(text):
+        token, at = match.group(), match.start()
+        frame = stack[-1] if stack else None
+        if token in "]}":
+            if stack:
+                stack.pop()
+            continue
+        if token == ",":
+            if frame and frame[1]:
+                frame[2] = True
+            continue
+        if token == ":":
+            continue
+        if frame and frame[1] and frame[2]:  # a key
+            key = _key(token)
+            if key in frame[0]:
+                return root, (key, at)
+            frame[3] = frame[0][key] = {None: at}
+            frame[2] = False
+            continue
+        if frame is None:  # the root value
+            node = root
+            root[None] = at
+        elif frame[1]:
+            node = frame[3] if frame[3] is not None else {None: at}  # (not valid JSON)
+        else:
+            node = frame[0][frame[4]] = {None: at}
+            frame[4] += 1
+        if token in "{[":
+            stack.append([node, token == "{", token == "{", None, 0])
+    return root, None
 
 
 def _syntax_problem(display: str, text: str, exc: json.JSONDecodeError):

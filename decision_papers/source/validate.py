@@ -3,12 +3,27 @@
 Every schema error becomes a plain-English ``Problem``.  The schema's named
 ``$defs`` (money, date, text...) tell us what a field *is*, so a message can
 say "an amount of money" rather than "number".
+
+Patterns end ``(?!\\n)$``, never a bare ``$``.  jsonschema runs a schema's
+``pattern`` with Python's ``re.search``, where ``$`` also matches just before
+a final newline, so ``^[a-z0-9-]+$`` let the id ``"minimal\\n"`` through (and
+wrote ``out/minimal\\n.docx``).  ``\\Z`` would fix Python only: ECMA-262, which
+JSON Schema names and editors use, reads ``\\Z`` as a plain ``Z`` (or as an
+error with the ``u`` flag).  ``(?!\\n)$`` means "the end, and no newline
+after" in both.  One-line text fields also exclude every line separator
+(``\\n``, ``\\r``, U+0085, U+2028, U+2029); only the ``prose`` def may hold them.
+A test keeps every anchored pattern of the schema in this form.  The text
+defs also need one visible character; their class of invisible characters
+(spaces, controls, U+200B, tag characters...) holds characters beyond U+FFFF,
+which ECMA-262 reads with the ``u`` flag that editors (VS Code) try first.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +31,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from decision_papers.problems import Problem, json_path, shorten
+from decision_papers.problems import Place, Problem, json_path, shorten
 from decision_papers.source.load import Source
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "decision.schema.json"
@@ -76,11 +91,31 @@ def _describe(value) -> str:
         return "null"
     if isinstance(value, str):
         return f'the text "{value}"' if len(value) < 60 else "some text"
-    if isinstance(value, (int, Decimal)):
-        return f"the number {value}"
+    if isinstance(value, (int, Decimal)):  # 100000000000000, never 1E+14
+        plain = format(value, "f") if isinstance(value, Decimal) else str(value)
+        return f"the number {shorten(plain, 30)}"
     if isinstance(value, list):
         return "a list"
     return "an object"
+
+
+def _either(words: list[str]) -> str:
+    """``a, b or c``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+_LINE_BREAK = re.compile("[\n\r\u0085\u2028\u2029]")
+ONE_LINE_HINT = ("remove the line break; only paragraphs (the summary, recommendations and "
+                 "Part 1 and Part 2 text) can run over several lines.")
+
+
+def _empty(text: str) -> str:
+    """Why text with no visible character is empty, naming the first invisible one."""
+    hidden = next((c for c in text if not c.isspace()), None)
+    if hidden is None:
+        return "this text is empty."
+    return ("this text is empty: it holds only invisible characters "
+            f"({unicodedata.name(hidden, f'U+{ord(hidden):04X}')}).")
 
 
 def suggest(word: str, options) -> str | None:
@@ -88,31 +123,46 @@ def suggest(word: str, options) -> str | None:
     return f'did you mean "{close[0]}"?' if close else None
 
 
+SHOWN = 50
+"""Problems of one kind a file reports before it sums up the rest in one line."""
+
+
+def capped(problems: list[Problem], display: str, rule: str) -> list[Problem]:
+    """The first ``SHOWN`` problems, then one saying how many more there are."""
+    if len(problems) <= SHOWN:
+        return problems
+    more = len(problems) - SHOWN
+    return problems[:SHOWN] + [Problem(
+        f"… and {more:,} more problem{'s' if more != 1 else ''} in this file.",
+        (Place(display),), rule=rule, details={"stands_for": more})]
+
+
 def validate(source: Source) -> list[Problem]:
-    """Return every schema problem in ``source``, in file order."""
-    problems: list[Problem] = []
+    """Return the schema problems in ``source``, in file order (the first ``SHOWN``)."""
+    problems: dict[Problem, None] = {}  # a dict keeps order and finds repeats at once
     errors = list(_validator().iter_errors(source.data))
     bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
     for error in errors:
         if error.validator == "pattern" and tuple(error.absolute_path) in bad_dates:
             continue  # not a date at all: saying so is enough
         for problem in _explain(source, error):
-            if problem not in problems:  # if/then can report the same thing twice
-                problems.append(problem)
+            problems.setdefault(problem)  # if/then can report the same thing twice
     # a misspelt key is reported once, as unknown with a suggestion, not also as missing
     suggested = {(p.details.get("parent"), p.details.get("suggest")) for p in problems}
-    problems = [p for p in problems
-                if (p.places[0].json_path, p.details.get("missing")) not in suggested]
-    problems.sort(key=lambda p: (p.places[0].line or 0, p.places[0].column or 0, p.message))
-    return problems
+    found = [p for p in problems
+             if (p.places[0].json_path, p.details.get("missing")) not in suggested]
+    found.sort(key=lambda p: (p.places[0].line or 0, p.places[0].column or 0, p.message))
+    return capped(found, source.display, "schema")
 
 
 def _explain(source: Source, error) -> list[Problem]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         if error.validator == "anyOf" and all(e.validator == "required" for e in error.context):
-            names = " or ".join(f'"{e.validator_value[0]}"' for e in error.context)
-            return [_problem(source, list(error.absolute_path),
-                             f"give at least one of {names}.", None)]
+            options = [" and ".join(f'"{k}"' for k in e.validator_value) for e in error.context]
+            message = f"give at least one of {' or '.join(options)}." \
+                if all(len(e.validator_value) == 1 for e in error.context) \
+                else f"give {', or '.join(options)}."
+            return [_problem(source, list(error.absolute_path), message, None)]
         return _explain(source, best_match(error.context))
     path = list(error.absolute_path)
     v, value, inst = error.validator, error.validator_value, error.instance
@@ -127,7 +177,9 @@ def _explain(source: Source, error) -> list[Problem]:
         out = []
         for key in inst:
             if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+                # only the first SHOWN of one object can be shown: suggest for those alone
+                close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6) \
+                    if len(out) < SHOWN else None
                 problem = _problem(source, path + [key],
                                    f'{_quote(key)} is not a field this object can have.',
                                    f'did you mean "{close[0]}"?' if close else
@@ -136,8 +188,14 @@ def _explain(source: Source, error) -> list[Problem]:
                                        parent=json_path(path))
                 out.append(problem)
         return out
+    if v == "dependentRequired":
+        return [_problem(source, path, f'the field "{need}" is missing; it is needed with '
+                         f'"{key}".', f'add "{need}" to this object.', missing=need)
+                for key, needs in value.items() if key in inst
+                for need in needs if need not in inst]
     if v == "type":
-        wanted = _KIND_WORDS.get(kind) or _TYPE_WORDS.get(value, str(value))
+        names = [value] if isinstance(value, str) else list(value)
+        wanted = _KIND_WORDS.get(kind) or _either([_TYPE_WORDS.get(n, n) for n in names])
         message = f"expected {wanted}, but found {_describe(inst)}."
         if kind == "money" and isinstance(inst, str):
             hint = "write money as a plain number: 14560, not \"£14,560\"."
@@ -145,11 +203,15 @@ def _explain(source: Source, error) -> list[Problem]:
         message = f'{_quote(inst)} is not a real date in the form YYYY-MM-DD.'
         hint = "write dates as YYYY-MM-DD, e.g. 2024-09-23."
     elif v == "pattern":
-        if kind == "date":
+        if kind in ("text", "inline", "line") and _LINE_BREAK.search(inst) and \
+                re.search(value, _LINE_BREAK.sub("", inst)):  # only the break is wrong
+            message = f"this text must be on one line, but {_quote(inst)} has a line break in it."
+            hint = ONE_LINE_HINT
+        elif kind == "date":
             message = f"{_quote(inst)} is outside the years 1900 to 2099."
             hint = "check the year."
         elif kind in ("text", "inline", "prose"):
-            message = "this text is empty."
+            message = _empty(inst)
             hint = "write the text, or remove the field if it is optional."
         else:
             message = f'{_quote(inst)} is not {_KIND_WORDS.get(kind, "in the expected form")}.'
@@ -175,12 +237,20 @@ def _explain(source: Source, error) -> list[Problem]:
         hint = "shorten it: Word holds this as a document property, which has that limit."
     elif v in ("minItems", "minProperties"):
         message = f"this needs at least {value} item{'s' if value != 1 else ''}."
+    elif v == "maxItems":
+        message = f"this list has {len(inst):,} items; it can have at most {value}."
+    elif v == "maxProperties":
+        names = shorten(", ".join(_quote(k) for k in inst), 80)
+        most = "only one field" if value == 1 else f"at most {value} fields"
+        message = f"this can have {most}, but it has {len(inst):,}: {names}."
+        if kind == "duration":
+            hint = 'write one length, e.g. {"months": 14} for a year and two months.'
     elif v in ("enum", "const"):
         options = value if v == "enum" else [value]
         message = f"{_describe(inst)} is not allowed here; use one of: {', '.join(json.dumps(o) for o in options)}."
         hint = suggest(inst, options) if isinstance(inst, str) else None
-    else:
-        message = error.message + "."
+    else:  # a keyword the schema does not use yet: jsonschema's words, kept short
+        message = shorten(error.message, 100) + "."
     return [_problem(source, path, message, hint)]
 
 

@@ -43,6 +43,10 @@ def _walk(value, sub, parts):
             child = props.get(key, extra if isinstance(extra, dict) else None)
             if child is not None:
                 yield from _walk(item, child, parts + (key,))
-    elif isinstance(value, list) and isinstance(sub.get("items"), dict):
+    elif isinstance(value, list):
+        # a tuple (claims' wording) has a schema per place; the rest follow "items"
+        prefix, rest = sub.get("prefixItems", []), sub.get("items")
         for index, item in enumerate(value):
-            yield from _walk(item, sub["items"], parts + (index,))
+            child = prefix[index] if index < len(prefix) else rest
+            if isinstance(child, dict):
+                yield from _walk(item, child, parts + (index,))

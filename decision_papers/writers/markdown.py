@@ -4,8 +4,12 @@ One paragraph per line, a blank line between blocks, and metadata in a front
 matter block kept apart from the body.  Numbered paragraphs are written as
 plain paragraphs that start with their number (``3.2 The VRU...``), so any
 Markdown reader shows the same text as Word, paragraph for paragraph.
-Escaping is minimal, to keep diffs readable, but enough that the file parses
-back to the same text.
+Everything printed is escaped as mdformat escapes text: inline markup
+(``\\ * _ ` [ ] < > |`` and ``&`` before an entity) everywhere, and whatever
+would start a block (``#``, ``-``, ``+``, ``1.``, ``~~~``, ``---``,
+indentation) at the start of a line.  So a CommonMark reader sees the same
+headings, paragraphs, list items and table cells, with the same text, as
+Word shows.  Emphasis is written properly nested, never next to a space.
 """
 
 from __future__ import annotations
@@ -15,8 +19,14 @@ import re
 
 from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table
 
-_INLINE_SPECIAL = re.compile(r"([\\*_`\[\]<>]|&(?=#?\w+;))")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])(?=\s|$)")
+_INLINE_SPECIAL = re.compile(r"([\\*_`\[\]<>|]|&(?=#?\w+;))")
+_BLOCK_START = re.compile(r"#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|~{3,}|(?:-[ \t]*){2,}$")
+"""What would start a heading, a list item, a fence or a rule at a line's start.
+
+Two dashes are enough for a rule: after a bullet's ``- `` they make three."""
+_ORDERED = re.compile(r"\d+(?=[.)](?:[ \t]|$))")
+"""An ordered list marker (``1.``, ``2)``): its dot is escaped instead."""
+_MARKS = {"bold": "**", "italic": "*"}
 
 
 def render(doc: Document) -> str:
@@ -44,39 +54,80 @@ def _front_matter(doc: Document) -> str:
     return "---\n" + "\n".join(lines) + "\n---"
 
 
-def escape_inline(text: str, table: bool = False) -> str:
-    """Escape characters that Markdown would read as formatting."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return text.replace("|", r"\|") if table else text
+def escape_inline(text: str) -> str:
+    """Escape characters that Markdown would read as formatting, a pipe included.
+
+    A line break inside a span (there should be none) is printed as a space,
+    as Word's reader and ``normalise`` see it, so it cannot start a block.
+    """
+    return _INLINE_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
 
 
-def _spans(spans, table: bool = False) -> str:
-    out = []
-    for span in spans:
-        text = escape_inline(span.text, table)
-        if span.bold and span.italic:
-            text = f"***{text}***"
-        elif span.bold:
-            text = f"**{text}**"
-        elif span.italic:
-            text = f"*{text}*"
-        out.append(text)
+def _spans(spans) -> str:
+    """Spans as Markdown, with emphasis opened and closed like nested tags.
+
+    A format that runs on over several spans stays open across them (the
+    longer-running one outside), so ``*a **b** c*`` is written as it was
+    read.  Spaces at a span's edges go outside its markers, where a marker
+    can open and close; a span of spaces only is left plain.
+    """
+    spans = [s for s in spans if s.text]
+    out, opened, pending = [], [], ""
+    for index, span in enumerate(spans):
+        core = span.text.strip()
+        lead = span.text[:len(span.text) - len(span.text.lstrip())]
+        trail = span.text[len(span.text.rstrip()):] if core else ""
+        if not core:
+            pending += span.text
+            continue
+        wanted = {"bold": span.bold, "italic": span.italic}
+        while any(not wanted[mark] for mark in opened):  # close down to what must end
+            out.append(_MARKS[opened.pop()])
+        out.append(escape_inline(pending + lead))
+        pending = trail
+        starting = [mark for mark in _MARKS if wanted[mark] and mark not in opened]
+        starting.sort(key=lambda mark: -_run(spans, index, mark))
+        for mark in starting:
+            out.append(_MARKS[mark])
+            opened.append(mark)
+        out.append(escape_inline(core))
+    out += [_MARKS[mark] for mark in reversed(opened)]
+    out.append(escape_inline(pending))
     return "".join(out)
 
 
+def _run(spans, start: int, mark: str) -> int:
+    """How many spans from ``start`` on keep ``mark`` (spaces keep any format)."""
+    count = 0
+    for span in spans[start:]:
+        if not getattr(span, mark) and span.text.strip():
+            break
+        count += 1
+    return count
+
+
 def _line(spans) -> str:
-    text = _spans(spans)
-    match = _LINE_START.match(text)
-    if match:  # "1. " or "# " typed as text must not become structure
-        marker = match.group(2)
-        escaped = marker[:-1] + "\\" + marker[-1]
-        text = text[:match.start(2)] + escaped + text[match.end(2):]
+    """A paragraph's or list item's text, safe at the start of a line."""
+    return _block_start(_spans(spans))
+
+
+def _block_start(text: str) -> str:
+    """Escape what would start a block (heading, list, fence, rule, code) at a line's start."""
+    text = text.lstrip(" \t")  # four spaces would start a code block; Word shows the text
+    if _BLOCK_START.match(text):
+        return "\\" + text
+    match = _ORDERED.match(text)
+    if match:  # "1. " typed as text must not become a numbered list
+        return text[:match.end()] + "\\" + text[match.end():]
     return text
 
 
 def _heading(block: Heading) -> str:
     number = f"{block.number}. " if block.number else ""
-    return "#" * (block.level + 1) + " " + number + _spans(block.spans)
+    text = _spans(block.spans).strip(" \t")
+    if text.endswith("#"):  # trailing hashes would be read as the closing sequence
+        text = text[:-1] + "\\#"
+    return "#" * (block.level + 1) + " " + number + text
 
 
 def _paragraph(block: Paragraph) -> str:
@@ -93,15 +144,18 @@ def _numbered(block: NumberedParagraph) -> str:
 def _bullets(block: BulletList, level: int = 0) -> str:
     lines = []
     for item in block.items:
-        first, *rest = item
-        lines.append("  " * level + "- " + _spans(first.spans))
+        first, *rest = item if item and isinstance(item[0], Paragraph) else [Paragraph([])] + item
+        text = _line(first.spans)
+        if not text and level and lines:  # an empty item under a line would underline it
+            lines.append("")
+        lines.append(("  " * level + "- " + text).rstrip(" "))
         lines += [_bullets(inner, level + 1) for inner in rest]
     return "\n".join(lines)
 
 
 def _table(block: Table) -> str:
     def row(cells):
-        return "| " + " | ".join(_spans(c, table=True) for c in cells) + " |"
+        return "| " + " | ".join(_spans(c) for c in cells) + " |"
     lines = [row(block.header), "| " + " | ".join("---" for _ in block.header) + " |"]
     lines += [row(cells) for cells in block.rows]
     return "\n".join(lines)
