@@ -193,7 +193,6 @@ def test_no_stated_figure_or_relation_ends_a_build_unchecked(tmp_path, data):
         [p.message for p in paper.problems]
     if paper.ledger is None:
         return
-    flagged = {place.json_path for p in paper.problems for place in p.places}
     for fid, figure in paper.ledger.figures.items():
         if figure.stated and figure.formula:
             checked = figure.formula.rule in paper.ledger.passed.get(fid, set())
