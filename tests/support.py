@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,3 +74,33 @@ def build_copy(tmp_path: Path, source: Path, text: str | None = None) -> tuple[P
     target.write_text(source.read_text(encoding="utf-8") if text is None else text,
                       encoding="utf-8")
     return target, run(target, "--out", tmp_path / "out")
+
+
+def read_case(path: Path) -> dict[str, str]:
+    """Split a case file (``tests/cases/*/*.case``) into its ``--- name`` sections."""
+    sections, name = {}, None
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("--- "):
+            name = line[4:].strip()
+            sections[name] = ""
+        elif name is not None:
+            sections[name] += line
+    return {k: v.removesuffix("\n") for k, v in sections.items()}
+
+
+def json_number(value):
+    """``json.dumps`` default: a Decimal as a JSON number the loader reads back exactly."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def build_data(tmp_path: Path, data: dict, name: str = "property.json"):
+    """Write ``data`` as a source and build it in memory (``pipeline.build_one``)."""
+    from decision_papers.pipeline import build_one
+    path = tmp_path / name
+    path.write_text(json.dumps(data, default=json_number, indent=1), encoding="utf-8")
+    return build_one(path)
+
+
+def findings(paper) -> list[tuple[str, str]]:
+    """``(rule, first place)`` for every problem of a built paper, sorted."""
+    return sorted((p.rule, p.places[0].json_path) for p in paper.problems)

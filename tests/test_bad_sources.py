@@ -23,21 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from support import EXAMPLE, MINIMAL, run
+from support import EXAMPLE, MINIMAL, read_case, run
 
 CASES = sorted((Path(__file__).parent / "cases" / "errors").glob("*.case"))
-
-
-def read_case(path: Path) -> dict[str, str]:
-    """Split a case file into its ``replace``, ``with`` and ``expect`` sections."""
-    sections, name = {}, None
-    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
-        if line.startswith("--- "):
-            name = line[4:].strip()
-            sections[name] = ""
-        elif name is not None:
-            sections[name] += line
-    return {k: v.removesuffix("\n") for k, v in sections.items()}
 
 
 def case_bytes(spec: dict[str, str]) -> bytes:

@@ -35,24 +35,12 @@ from pathlib import Path
 import pytest
 
 from decision_papers.checks import RULES
-from support import MINIMAL, run
+from support import MINIMAL, read_case, run
 
 CASES = sorted((Path(__file__).parent / "cases" / "checks").glob("*.case"))
 UNTESTABLE = {"unchecked"}
 """Rules no source can trigger."""
 NOT_BUILT = "nothing was written for it."
-
-
-def read_case(path: Path) -> dict[str, str]:
-    """Split a case file into its ``merge`` and ``expect`` sections."""
-    sections, name = {}, None
-    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
-        if line.startswith("--- "):
-            name = line[4:].strip()
-            sections[name] = ""
-        elif name is not None:
-            sections[name] += line
-    return {k: v.removesuffix("\n") for k, v in sections.items()}
 
 
 def merge(base, change):

@@ -21,8 +21,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decision_papers.pipeline import build_one
-from support import EXAMPLE, ROOT
+from support import EXAMPLE, ROOT, build_data, findings
 
 BASE = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 RULES = json.loads((ROOT / "rules" / "mopac.json").read_text(encoding="utf-8"))
@@ -99,19 +98,8 @@ def consistent(draw) -> dict:
 
 def build(tmp_path: Path, data: dict):
     """Write ``data`` as a source and build it in memory."""
-    path = tmp_path / "property.json"
-    path.write_text(json.dumps(data, default=_number, indent=1), encoding="utf-8")
-    return build_one(path)
+    return build_data(tmp_path, data, "property.json")
 
-
-def _number(value):
-    # Decimal → JSON number; the loader reads it back as the same Decimal.
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def findings(paper) -> list[tuple[str, str]]:
-    """``(rule, first place)`` for every problem, sorted."""
-    return sorted((p.rule, p.places[0].json_path) for p in paper.problems)
 
 
 PROPERTY = settings(max_examples=60, deadline=None,

@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from decision_papers.pipeline import build_one
-from support import MINIMAL, ROOT
+from support import MINIMAL, ROOT, build_data, findings, json_number
 
 BASE = json.loads(MINIMAL.read_text(encoding="utf-8"))
 RULES = json.loads((ROOT / "rules" / "mopac.json").read_text(encoding="utf-8"),
@@ -767,19 +767,8 @@ def _year_range_backwards(data: dict) -> bool:
 
 def build(tmp_path: Path, data: dict):
     """Write ``data`` as a source and build it in memory."""
-    path = tmp_path / "relations.json"
-    path.write_text(json.dumps(data, default=_number, indent=1), encoding="utf-8")
-    return build_one(path)
+    return build_data(tmp_path, data, "relations.json")
 
-
-def _number(value):
-    # Decimal → JSON number; the loader reads it back as the same Decimal.
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def findings(paper) -> list[tuple[str, str]]:
-    """``(rule, first place)`` for every problem, sorted."""
-    return sorted((p.rule, p.places[0].json_path) for p in paper.problems)
 
 
 @settings(PROPERTY, max_examples=40)
@@ -835,7 +824,7 @@ def test_vat_is_at_the_rate_in_force_on_the_decision_date(tmp_path, on, net):
     rules = tmp_path / "rules"
     rules.mkdir(exist_ok=True)
     (rules / "mopac.json").write_text(json.dumps(
-        {"organisation": RULES["organisation"], "rates": RULES["rates"]}, default=_number),
+        {"organisation": RULES["organisation"], "rates": RULES["rates"]}, default=json_number),
         encoding="utf-8")
     decided, other_date = on
     vat, other_vat = (rounded(Fraction(net) * Fraction(in_force("rates", "vat", d)) / 100)
@@ -845,7 +834,7 @@ def test_vat_is_at_the_rate_in_force_on_the_decision_date(tmp_path, on, net):
     path = tmp_path / "relations.json"
     for day, expected in ((decided, []), (other_date, [("vat", "$.vat.item.vat")])):
         data["chief_executive"]["date"] = day.isoformat()
-        path.write_text(json.dumps(data, default=_number, indent=1), encoding="utf-8")
+        path.write_text(json.dumps(data, default=json_number, indent=1), encoding="utf-8")
         paper = build_one(path, rules_dir=rules)
         assert findings(paper) == expected, [p.message for p in paper.problems]
         assert bool(paper.outputs) == (not expected)
