@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +33,8 @@ from decision_papers.document.model import PROPERTY_LIMIT, Document, Metadata, p
 from decision_papers.problems import Place, Problem, ProblemsFound, shorten
 from decision_papers.figures.thresholds import RULES_DIR, load_rules
 from decision_papers.source.load import Source, display_path, load
+from decision_papers.source import part2_file
+from decision_papers.review import part2_guard
 from decision_papers.source.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,8 @@ class Paper:
     """End of the Part 1 publication deferral, if publication is deferred."""
     ledger: object = None
     """The Part 1 figure ledger, once computed (for ``figures.json`` and tests)."""
+    corrigenda: int = 0
+    """How many corrections the source lists (each a revision with its own record)."""
 
     @property
     def failed(self) -> bool:
@@ -120,7 +123,9 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     Part 1 is built from the source with ``part2`` removed, by exactly the
     steps a source without Part 2 takes, so nothing confidential can reach a
     published output.  Part 2 material is checked on every build, but
-    rendered only when ``part2`` is asked for.
+    rendered only when ``part2`` is asked for.  Material kept in a file of its
+    own (``part2.location``) is read only then; where that file is, whether
+    git could commit it, is checked on every build.
     """
     paper = Paper(path)
     try:
@@ -133,6 +138,7 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         return paper
     data = source.data
     paper.id, paper.approved = data["id"], data["status"] == "approved"
+    paper.corrigenda = len(data.get("corrigenda", []))
     paper.form_version = data["form"]["version"]
     if data["approval"].get("date"):
         paper.approval_date = dt.date.fromisoformat(data["approval"]["date"])
@@ -141,7 +147,12 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     public = replace(source, data={k: v for k, v in data.items() if k != "part2"})
     prepared = _prepare(public, paper, templates_dir, rules_dir, "part2" in data)
     paper.ledger = prepared[0]
-    if "part2" in data:
+    paper.problems += part2_guard.location_problems(source)
+    if part2 and part2_file.location(data) and not part2_file.inline(data):
+        source, found = part2_file.resolve(source)
+        paper.problems += found
+        data = source.data
+    if part2_file.inline(data):  # material to check (inline, or read from its file)
         confidential = _prepare(source, Paper(path), templates_dir, rules_dir, True)
         paper.problems += _withheld(_about_part2(confidential[2]), part2)
     if strict:
@@ -272,18 +283,21 @@ def default_sources(root: Path = ROOT) -> list[Path]:
 def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
               templates_dir: Path = templates.TEMPLATES_DIR,
               rules_dir: Path = RULES_DIR, keep_record: bool = True,
-              part2: bool = False) -> list[Paper]:
+              part2: bool = False, check: bool = False) -> list[Paper]:
     """Build every source in memory, in sorted order; write nothing.
 
-    ``keep_record`` applies the approved-paper rule against ``out_dir``;
-    comparing (``diff``) turns it off because it writes nothing.
+    ``keep_record`` holds approved papers to their records (``checks.records``);
+    comparing old revisions (``diff``) turns it off.  ``check`` is ``--check``,
+    the gate for CI: there an approved paper without a record, or a correction
+    not yet approved, is an error, not a reminder.
     """
     papers = [build_one(p, strict, templates_dir, rules_dir, part2)
               for p in sorted(paths, key=str)]
-    run_batch_checks(papers)
-    if keep_record:
+    run_batch_checks(papers, skip=() if keep_record else ("record",))
+    if check or strict:
         for paper in papers:
-            _keep_the_record(paper, out_dir)
+            paper.problems = [_as_error(p) if p.rule == "record" or strict else p
+                              for p in paper.problems]
     return papers
 
 
@@ -311,6 +325,9 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
                              "a folder.")
     papers = build_all(paths, out_dir, strict, templates_dir, rules_dir,
                        part2=part2_dir is not None)
+    refused = part2_dir and part2_guard.part2_folder_refusal(papers, part2_dir, out_dir)
+    if refused:  # before anything is written, Part 1 included
+        raise UsageError(refused)
     ready = [paper for paper in papers if not paper.failed]
     if not ready:
         output.sweep(out_dir)
@@ -341,56 +358,7 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
     return papers
 
 
-_FORM_LINE = re.compile(r'^form: (".*")$', re.M)
-
-
-def _keep_the_record(paper: Paper, out_dir: Path) -> None:
-    """An approved paper's text may change only under a new form version.
-
-    The committed ``out/<id>.md`` is the record.  If the new text differs and
-    the form version is the one the record was built under, a change to the
-    source, templates, rules or code is about to rewrite history: refuse.
-    """
-    if paper.failed or not paper.approved:
-        return
-    name = f"{paper.id}.md"
-    try:
-        recorded = (out_dir / name).read_text(encoding="utf-8")
-    except (FileNotFoundError, UnicodeDecodeError):
-        return
-    new = paper.outputs[name].decode("utf-8")
-    if recorded == new:
-        return
-    match = _FORM_LINE.search(recorded)
-    if match is None or json.loads(match.group(1)) != paper.form_version:
-        return  # a new form version may change the text
-    old_lines, new_lines = recorded.splitlines(), new.splitlines()
-    line = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b),
-                min(len(old_lines), len(new_lines)))
-    was = old_lines[line] if line < len(old_lines) else ""
-    now = new_lines[line] if line < len(new_lines) else ""
-    was, now = _around_change(was, now)
-    paper.problems.append(Problem(
-        f"this paper is approved, and its text would change under the same form version "
-        f"({paper.form_version}); first change at line {line + 1} of {name}: "
-        f'"{was}" would become "{now}".',
-        (Place(display_path(paper.path), json_path="$.status"),),
-        "approved papers are a record: undo the change to the source, templates, rules or "
-        "code, or build the paper under a new form version (form.version and form.template).",
-        rule="record"))
-
-
-def _around_change(was: str, now: str, context: int = 30) -> tuple[str, str]:
-    """The two lines cut to the words around where they first differ."""
-    start = next((i for i, (a, b) in enumerate(zip(was, now)) if a != b), min(len(was), len(now)))
-    start = max(0, was.rfind(" ", 0, max(0, start - context)) + 1)
-
-    def cut(text):
-        piece = text[start:start + 3 * context]
-        if start + len(piece) < len(text):
-            piece = piece[:piece.rfind(" ")] + "…" if " " in piece else piece + "…"
-        return ("…" if start else "") + piece
-    return cut(was), cut(now)
+_REBUILD = "run build.py and commit out/"
 
 
 def freshness(papers: list[Paper], out_dir: Path, complete: bool) -> list[str]:
@@ -420,11 +388,12 @@ def freshness(papers: list[Paper], out_dir: Path, complete: bool) -> list[str]:
                 lines.append(f"in the way: {display_path(target)} is a folder; move it out of "
                              f"{display_path(out_dir)}/")
             elif not target.exists():
-                lines.append(f"missing: {display_path(target)}")
+                lines.append(f"missing: {display_path(target)}; {_REBUILD}")
             else:
                 try:
                     if target.read_bytes() != data:
-                        lines.append(f"stale: {display_path(target)}")
+                        lines.append(f"stale: {display_path(target)} is not what its source "
+                                     f"builds; {_REBUILD}")
                 except OSError as exc:
                     lines.append(f"unreadable: {display_path(target)}: "
                                  f"{output.plain_reason(exc)}")
@@ -433,5 +402,6 @@ def freshness(papers: list[Paper], out_dir: Path, complete: bool) -> list[str]:
             if target.name.startswith(".") or target.name in expected or not target.is_file():
                 continue
             if target.suffix in (".docx", ".md") or target.name.endswith(".figures.json"):
-                lines.append(f"orphaned: {display_path(target)}")
+                lines.append(f"orphaned: {display_path(target)} belongs to no decision; "
+                             f"delete it (git rm {display_path(target)})")
     return lines

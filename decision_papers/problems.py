@@ -62,6 +62,12 @@ class Problem:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(printable(line) for line in lines)
 
+    def line(self) -> str:
+        """The problem on one line, its fix after it (``--check``: one line per finding)."""
+        where = str(self.places[0]) if self.places else "build"
+        fix = f" Fix: {self.hint[:1].upper()}{self.hint[1:]}" if self.hint else ""
+        return printable(f"{where}: {self.severity} [{self.rule}]: {self.message}{fix}")
+
 
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

@@ -16,3 +16,13 @@ _COMMON = dict(deadline=None, print_blob=True,
 settings.register_profile("ci", max_examples=550, derandomize=True, **_COMMON)
 settings.register_profile("long", max_examples=25_000, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def project_repo(tmp_path, monkeypatch):
+    """A temporary git repository with the approved example committed; the current directory."""
+    from support import new_project_repo
+    return new_project_repo(tmp_path / "repo", monkeypatch)

@@ -104,3 +104,63 @@ def build_data(tmp_path: Path, data: dict, name: str = "property.json"):
 def findings(paper) -> list[tuple[str, str]]:
     """``(rule, first place)`` for every problem of a built paper, sorted."""
     return sorted((p.rule, p.places[0].json_path) for p in paper.problems)
+
+
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Ada Officer", "GIT_AUTHOR_EMAIL": "ada@example.invalid",
+                "GIT_COMMITTER_NAME": "Ada Officer", "GIT_COMMITTER_EMAIL": "ada@example.invalid",
+                "GIT_AUTHOR_DATE": "2024-10-01T09:30:00+01:00",
+                "GIT_COMMITTER_DATE": "2024-10-01T09:30:00+01:00",
+                "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+"""A fixed author and date for the commits tests make (set in the environment, so the
+tool's own git calls see the same)."""
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` as the tests' fixed author; its output, or a failed assertion."""
+    import os
+    import subprocess
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                            env={**os.environ, **GIT_IDENTITY})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) with ``new`` in a text file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def new_project_repo(folder: Path, monkeypatch) -> Path:
+    """A git repository holding the approved example and its outputs, committed.
+
+    The current directory is the repository, so commands run on its project
+    (``decisions/``, ``out/``, ``records/``), as a user's would.
+    """
+    import shutil
+    for name, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(name, value)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "decisions").mkdir()
+    shutil.copy(EXAMPLE, folder / "decisions" / EXAMPLE.name)
+    shutil.copy(ROOT / ".gitattributes", folder / ".gitattributes")
+    monkeypatch.chdir(folder)
+    git(folder, "init", "-q", "-b", "main")
+    result = run()
+    assert result.code == 0, result.err
+    git(folder, "add", "-A")
+    git(folder, "commit", "-qm", "PCD 1717 approved")
+    return folder
+
+
+PREVIOUS_VALUE_CHANGES = [
+    "pcd-1717: 3 figures changed",
+    "  contracts.vru.new_value: £83,820 → £84,320 (executive summary paragraph 2, "
+    "recommendation 1, paragraph 5.1)",
+    "  contracts.vru.previous_value: £69,260 → £69,760 (paragraph 5.1)",
+    "  total value of the contracts: £111,845 → £112,345 (executive summary paragraph 3, "
+    "recommendation 1, paragraphs 3.1 and 5.1)",
+]
+"""What ``diff`` reports when the example's ``contracts.vru.previous_value`` goes from
+69260 to 69760."""

@@ -183,7 +183,8 @@ def make_decision(folder: Path, pid: str, status: str, approved: str | None,
     return path
 
 
-def test_publish_releases_approved_papers_whose_deferral_has_ended(tmp_path):
+def test_publish_releases_approved_papers_whose_deferral_has_ended(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     folder = tmp_path / "decisions"
     folder.mkdir()
     sources = [
@@ -193,6 +194,10 @@ def test_publish_releases_approved_papers_whose_deferral_has_ended(tmp_path):
         make_decision(folder, "d-draft", "draft", None, None),
         make_decision(folder, "e-later", "approved", "2025-01-10", None),
     ]
+    result = run("publish", "--as-of", "2024-11-01", tmp_path / "site", *sources)
+    assert "held back a-open: a-open is approved but has no record yet\n" in result.out
+    for pid in ("a-open", "b-deferred", "c-ended", "e-later"):
+        assert run("approve", pid).code == 0
     result = run("publish", "--as-of", "2024-11-01", tmp_path / "site", *sources)
     assert result.code == 0, result.err
     assert result.out == (

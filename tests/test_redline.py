@@ -201,8 +201,8 @@ def test_renumbering_shows_as_changed_labels_only():
     new = doc(NumberedParagraph("3.1", [p("Alpha text.")]), NumberedParagraph("3.2", [p("New text.")]),
               NumberedParagraph("3.3", [p("Beta text.")]), NumberedParagraph("3.4", [p("Gamma text.")]))
     data = redline.render(old, new)
-    assert changes(data, "ins") == ["3.2\tNew text.", "3.3", "3.4"]
-    assert changes(data, "del") == ["3.2", "3.3"]
+    assert changes(data, "ins") == ["3.2\tNew text.", "3.3\t", "3.4\t"]
+    assert changes(data, "del") == ["3.2\t", "3.3\t"]
 
 
 def test_style_change_is_a_tracked_formatting_change():

@@ -53,7 +53,7 @@ def test_missing_template_names_the_include(form):
     result = build()
     assert result.code == 1
     assert result.err.splitlines()[:2] == [
-        f'templates/{FORM}/layout.md.j2:16: error [template]: template "publication.md.j2" is missing.',
+        f'templates/{FORM}/layout.md.j2:18: error [template]: template "publication.md.j2" is missing.',
         f"  hint: create templates/{FORM}/publication.md.j2, or fix the include.",
     ]
 

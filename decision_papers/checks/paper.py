@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from decision_papers import project as projects
+from decision_papers import record as records
 from decision_papers.checks.table import rule
 from decision_papers.problems import Place, Problem
+from decision_papers.source import part2_file
+from decision_papers.source.load import display_path
 
 
 @rule("part2", "\"Is there a Part 2 form?\" must match whether the source has Part 2 material.")
 def part2_declared(ctx) -> None:
+    _kept_elsewhere_and_here(ctx)
     data = ctx.source.data
     has, says = ctx.has_part2, data["publication"]["part2"]
     if has == says:
@@ -18,6 +25,29 @@ def part2_declared(ctx) -> None:
     hint = ('set "part2": true in publication.' if has else
             'add the Part 2 material under "part2", or set publication.part2 to false.')
     ctx.problem("part2", message, ("publication", "part2"), hint)
+
+
+def _kept_elsewhere_and_here(ctx) -> None:
+    """Material left inline beside a location defeats keeping it out of git.
+
+    The finding names keys only, never their content, so it is told in full
+    outside a Part 2 build too (``details["parent"]``: see ``pipeline._withheld``).
+    """
+    data = ctx.source.data
+    here = part2_file.inline(data)
+    if not (here and part2_file.location(data)):
+        return
+    names = [f"part2.{key}" for key in here]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    they, them, were, are = ("it", "it", "was", "is") if len(names) == 1 else \
+        ("they", "them", "were", "are")
+    ctx.problems.append(Problem(
+        f"part2.location says the Part 2 material is kept in {part2_file.location(data)}, "
+        f"but this source still holds {listed} itself.",
+        (ctx.source.place(("part2", here[0])), ctx.source.place(("part2", "location"))),
+        f"move {them} into that file and delete {them} here; if {they} {were} ever committed, "
+        f"{they} {are} in git history: ask the repository's administrator to purge {them}.",
+        "part2", details={"parent": "$.part2"}))
 
 
 @rule("unchecked", "Every stated figure that has a formula, and every relation, must be "
@@ -35,16 +65,61 @@ def nothing_skipped(ctx) -> None:
                         relation.declared_at or (), "please report it with this source.")
 
 
-@rule("id", "Each decision id belongs to one source.", scope="batch")
+@rule("id", "Each decision id belongs to one source: no two in a build or in decisions/.",
+      scope="batch")
 def duplicate_ids(papers) -> None:
-    seen = {}
-    for paper in papers:
-        if paper.id is None or paper.failed:
+    """Refuse an id another source has, even when only one source is built.
+
+    An officer who copies a paper and forgets to change its id must not
+    overwrite the other paper's outputs.  Where one of the two is the
+    recorded, approved paper, only the newcomer is at fault.
+    """
+    owners: dict[str, list[Path]] = {}
+    built = [p for p in papers if p.id is not None and not p.failed]
+    for paper in built:
+        owners.setdefault(paper.id, []).append(paper.path.resolve())
+    for folder in sorted({folder.resolve() for folder in _projects(built)}):
+        for path in sorted(folder.glob("*.json")):
+            if any(path.resolve() == p.path.resolve() for p in papers):
+                continue
+            pid = projects.declared_id(path)
+            if pid in owners:
+                owners[pid].append(path.resolve())
+    for paper in built:
+        others = [p for p in owners[paper.id] if p != paper.path.resolve()]
+        if not others or _recorded_as(paper, paper.path) and \
+                not any(_recorded_as(paper, other) for other in others):
             continue
-        first = seen.setdefault(paper.id, paper)
-        if first is not paper:
-            for one, other in ((first, paper), (paper, first)):
-                one.problems.append(Problem(
-                    f'the id "{paper.id}" is also used by {other.path}; both would write '
-                    f"out/{paper.id}.docx.", (Place(str(one.path), json_path="$.id"),),
-                    "give each decision its own id.", rule="id"))
+        named = " and ".join(display_path(o) for o in others)
+        recorded = [o for o in others if _recorded_as(paper, o)]
+        hint = "give each decision its own id."
+        if recorded:
+            hint = (f"{display_path(recorded[0])} is the approved, recorded paper with that id: "
+                    "give this decision its own id.")
+        paper.problems.append(Problem(
+            f'the id "{paper.id}" is also used by {named}; both would write '
+            f"out/{paper.id}.docx.",
+            (Place(display_path(paper.path), json_path="$.id"),), hint, rule="id"))
+
+
+def _projects(papers) -> list[Path]:
+    """The ``decisions/`` folders the built sources belong to."""
+    found = []
+    for paper in papers:
+        project = projects.of_source(paper.path)
+        if project is not None:
+            found.append(project.decisions)
+    return found
+
+
+def _recorded_as(paper, path: Path) -> bool:
+    """True when ``path`` is the source the record of ``paper.id`` was approved from."""
+    project = projects.of_source(path)
+    if project is None:
+        return False
+    record_file = project.records / records.file_name(paper.id, 0)
+    try:
+        recorded = records.read(record_file)
+    except records.BadRecord:
+        return False
+    return (project.root / recorded.source).resolve() == path.resolve()

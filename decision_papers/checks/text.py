@@ -98,6 +98,8 @@ def loose_figures(ctx) -> None:
         wording = parts[:1] == ("claims",) and "wording" in parts  # printed like prose
         if kind not in PROSE_KINDS and not wording:
             continue
+        if parts[:1] == ("corrigenda",):  # a correction quotes the old, wrong figures
+            continue
         for start, end, figure_kind, value in typed_figures(text):
             typed = text[start:end].strip()
             found = meant(ctx.ledger, figure_kind, value, typed)

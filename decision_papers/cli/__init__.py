@@ -19,7 +19,8 @@ import threading
 from pathlib import Path
 
 from decision_papers import __version__
-from decision_papers.pipeline import ROOT, UsageError, build, build_all, default_sources, freshness
+from decision_papers import project
+from decision_papers.pipeline import UsageError, build, build_all, freshness
 from decision_papers.cli.common import parse, print_problems, safe_errors, unique_sources, utf8_output
 from decision_papers.figures.thresholds import RULES_DIR
 from decision_papers.source.load import display_path
@@ -28,14 +29,16 @@ from decision_papers.render.templates import TEMPLATES_DIR
 DESCRIPTION = """\
 Build decision papers from JSON sources.
 
-With no SOURCE, builds every decisions/*.json.  Each source is validated
+With no SOURCE, builds every decisions/*.json of the project in the current
+folder (or, if it has no decisions/, the one beside build.py).  Each source is validated
 against schema/decision.schema.json, its figures are computed and
 cross-checked, and it is rendered through templates/<form>/ to
 OUT/<id>.docx, OUT/<id>.md and OUT/<id>.figures.json.
 
 A source with errors writes nothing (earlier outputs stay as they were);
-the other sources still build.  An approved paper's text is a record: a
-change that would alter it under the same form version is an error.
+the other sources still build.  An approved paper's text is a record: once
+`approve` has written records/<id>.json, a change that would alter the text
+is an error, unless it is a corrigendum awaiting its own approval.
 
 other commands:
   python build.py textconv FILE.docx     print a paper's text, for git diff
@@ -43,12 +46,14 @@ other commands:
                                          compare papers at two git revisions
   python build.py publish --as-of DATE OUTDIR
                                          write the papers publishable on DATE
+  python build.py approve ID             record an approved, committed paper
   (each has its own --help)
 """
 
 EPILOG = """\
 exit status: 0 success; 1 a source has errors (or warnings with --strict),
-or --check found stale, missing or orphaned outputs; 2 the command was used
+or --check found a problem (stale, missing or orphaned outputs, a changed or
+orphaned record, a Part 2 paper in the repository); 2 the command was used
 wrongly.
 """
 
@@ -63,11 +68,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="OUT",
                    help="folder to write into (default: out/ beside build.py)")
     p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 naming every output that is stale, "
-                        "missing or orphaned")
+                   help="the gate for CI: write nothing; exit 1 with one line per problem "
+                        "and its fix: a source that does not build, an output that is stale, "
+                        "missing or orphaned, a record changed or orphaned, a Part 2 paper in "
+                        "the repository")
     p.add_argument("--part2", type=Path, default=None, metavar="DIR",
-                   help="also build each Part 2 (confidential) paper into DIR, which must not "
-                        "be the published OUT folder; Part 2 is never built otherwise")
+                   help="also build each Part 2 (confidential) paper into DIR: a folder "
+                        "outside the repository, or one git ignores (never the published OUT "
+                        "folder); Part 2 is never built otherwise")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, metavar="DIR",
                    help="folder of form templates (default: templates/)")
@@ -91,9 +99,9 @@ def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:], stdout, stderr)
         return _build_command(argv, stdout, stderr)
-    except BrokenPipeError:  # the reader went away (| head): stop quietly
+    except BrokenPipeError:  # the reader went away (| head): it has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # python docs' recipe
-        return 1
+        return 0
     except KeyboardInterrupt:  # Ctrl-C: every write is atomic, so nothing is half-made
         print(INTERRUPTED, file=stderr)
         return 130
@@ -111,14 +119,16 @@ def _build_command(argv, stdout, stderr) -> int:
     args, status = parse(parser(), argv, stdout, stderr)
     if args is None:
         return status
-    sources = unique_sources(args.sources) or default_sources()
+    here = project.current()
+    sources = unique_sources(args.sources) or here.sources()
     if not sources:
         print("error: no decision sources found in decisions/.", file=stderr)
         return 2
-    out_dir = args.out or ROOT / "out"
+    out_dir = args.out or here.out
     try:
         if args.check:
-            papers = build_all(sources, out_dir, args.strict, args.templates, args.rules)
+            papers = build_all(sources, out_dir, args.strict, args.templates, args.rules,
+                               check=True)
         else:
             papers = build(sources, out_dir, args.strict, args.templates, args.rules, args.part2)
     except UsageError as exc:
@@ -145,15 +155,21 @@ def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
 
 
 def check_report(papers, out_dir: Path, complete: bool, stdout, stderr) -> int:
-    """Print what ``--check`` found; return 0 only when everything is fresh."""
-    failed = print_problems(papers, stderr)
-    lines = freshness(papers, out_dir, complete)
-    for line in lines:
+    """Print what ``--check`` found, one line per finding with its fix; 0 only when clean."""
+    from decision_papers.review import gate
+    failed, count = 0, 0
+    for paper in papers:
+        for problem in paper.problems:
+            print(problem.line(), file=stderr)
+            count += problem.severity == "error"
+        failed += paper.failed
+    lines, notes = gate.findings(papers, project.current(), out_dir, complete)
+    for line in lines + notes:
         print(line, file=stderr)
-    if lines:
-        print(f"{len(lines)} output{'s are' if len(lines) != 1 else ' is'} out of date: "
-              "run python build.py and commit out/.", file=stderr)
+    count += len(lines)
     if failed or lines:
+        print(f"--check failed: {count} finding{'s' if count != 1 else ''}; fix each as its "
+              "line says.", file=stderr)
         return 1
     print(f"all {sum(len(p.outputs) for p in papers)} outputs in "
           f"{display_path(out_dir)} are fresh.", file=stdout)
@@ -192,10 +208,16 @@ def diff(argv, stdout, stderr) -> int:
     return diff_command.main(argv, stdout, stderr)
 
 
+def approve(argv, stdout, stderr) -> int:
+    """``approve ID``: write the record of an approved, committed paper."""
+    from decision_papers.cli import approve_command
+    return approve_command.main(argv, stdout, stderr)
+
+
 def publish(argv, stdout, stderr) -> int:
     """``publish --as-of DATE OUTDIR``: write the publishable Part 1 papers."""
     from decision_papers.cli import publish_command
     return publish_command.main(argv, stdout, stderr)
 
 
-COMMANDS = {"textconv": textconv, "diff": diff, "publish": publish}
+COMMANDS = {"textconv": textconv, "diff": diff, "publish": publish, "approve": approve}

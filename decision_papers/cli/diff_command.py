@@ -8,18 +8,32 @@ from pathlib import Path
 
 from decision_papers import pipeline
 from decision_papers.cli.common import parse
-from decision_papers.review.compare import (WORKING_TREE, GitError, write_redline, report_paper, split_arguments,
-                                            top_level, snapshot)
+from decision_papers.review.compare import (GitError, changed_by, missing, report_paper, resolve,
+                                            snapshot, top_level, write_redline)
 from decision_papers.writers import output
 
 
 def main(argv, stdout, stderr) -> int:
-    """Run ``diff``; see ``--help``."""
+    """Run ``diff``; see ``--help``.
+
+    The output is flushed here, so a reader that went away (``| head -1``)
+    raises ``BrokenPipeError`` inside the command, where ``cli.main`` ends
+    quietly, not at interpreter exit, where Python prints "Exception ignored".
+    """
+    status = _diff(argv, stdout, stderr)
+    stdout.flush()
+    return status
+
+
+def _diff(argv, stdout, stderr) -> int:
+    """The command itself: parse, compare, report; its exit status."""
     p = argparse.ArgumentParser(
         prog="python build.py diff",
-        description="Compare the papers generated at two git revisions (default: HEAD and "
-                    "the working tree): figures that changed, a Markdown diff, and with "
-                    "--redline a Word document with tracked changes.")
+        description="Compare the papers two git revisions build (default: HEAD and the "
+                    "working tree), each built from its sources with this version of the "
+                    "tool: figures that changed, a Markdown diff, and with --redline a Word "
+                    "document with tracked changes.  A note says when a revision's out/ is "
+                    "not what its source builds.")
     p.add_argument("args", nargs="*", metavar="REV_A [REV_B] [DECISION]",
                    help="revisions (default HEAD, then the working tree) and a decision id "
                         "or source path to limit the comparison")
@@ -37,12 +51,9 @@ def main(argv, stdout, stderr) -> int:
             print(f"error: --redline {args.redline}: refusing to write there: {refusal}.",
                   file=stderr)
             return 2
-        revs, decision = split_arguments(top, args.args)
-        if len(revs) > 2:
-            raise GitError("give at most two revisions and one decision")
-        rev_a = revs[0] if revs else "HEAD"
-        rev_b = revs[1] if len(revs) > 1 else WORKING_TREE
-        old, new = snapshot(top, rev_a, stderr), snapshot(top, rev_b, stderr)
+        rev_a, rev_b, decision = resolve(top, args.args)
+        notes: list[tuple[str, str]] = []
+        old, new = snapshot(top, rev_a, notes, stderr), snapshot(top, rev_b, notes, stderr)
     except (GitError, pipeline.UsageError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -52,9 +63,12 @@ def main(argv, stdout, stderr) -> int:
     ids = sorted(old.keys() | new.keys())
     if decision:
         if decision not in ids:
-            print(f'error: no paper "{decision}" at {rev_a} or {rev_b}.', file=stderr)
+            print(f"error: {missing(decision, rev_a, rev_b, set(ids))}", file=stderr)
             return 2
         ids = [decision]
+    for pid, note in dict.fromkeys(notes):  # once, if both revisions are one commit
+        if pid in ids:
+            print(note, file=stdout)
     changed = [pid for pid in ids if old.get(pid) != new.get(pid)]
     if not changed:
         print(f"no changes between {rev_a} and {rev_b}.", file=stdout)
@@ -62,7 +76,12 @@ def main(argv, stdout, stderr) -> int:
     for pid in changed:
         report_paper(pid, old.get(pid, {}), new.get(pid, {}), rev_a, rev_b, stdout)
     if args.redline:
-        return write_redline(changed, old, new, args.redline, stdout, stderr)
+        try:
+            stamp = changed_by(top, rev_b)
+        except (GitError, pipeline.UsageError) as exc:
+            print(f"error: {exc}", file=stderr)
+            return 2
+        return write_redline(changed, old, new, args.redline, stamp, stdout, stderr)
     return 0
 
 

@@ -8,8 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 from decision_papers.cli.common import iso_date, parse, print_problems, unique_sources
-from decision_papers.pipeline import ROOT, UsageError, build_all, default_sources
-from decision_papers.review.publish import held_back, ids_of, published_files, withdrawn
+from decision_papers import project
+from decision_papers.pipeline import UsageError, build_all
+from decision_papers.review.publish import awaiting_record, held_back, ids_of, published_files, withdrawn
 from decision_papers.source.load import display_path
 from decision_papers.writers import output
 
@@ -34,9 +35,10 @@ def main(argv, stdout, stderr) -> int:
         print(f"error: {display_path(outdir)} is a file, not a folder; give publish a folder "
               "to write the publication set into.", file=stderr)
         return 2
-    sources = unique_sources(args.sources) or default_sources()
+    here = project.current()
+    sources = unique_sources(args.sources) or here.sources()
     try:
-        papers = build_all(sources, ROOT / "out")  # Part 2 is not even built
+        papers = build_all(sources, here.out)  # Part 2 is not even built
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -64,6 +66,12 @@ def _publish(papers, as_of: dt.date, outdir: Path, complete: bool, stdout, stder
     for paper in papers:
         name = paper.id or display_path(paper.path)
         reason = held_back(paper, as_of)
+        waiting = not reason and awaiting_record(paper)
+        if waiting:
+            kept = published_files(outdir, paper.id)
+            print(f"{'kept' if kept else 'held back'} {name}"
+                  f"{' as it was published' if kept else ''}: {waiting}", file=stdout)
+            continue
         if reason:
             pid, files = next(((pid, files) for pid in ids_of(paper)
                                if (files := published_files(outdir, pid))), (name, []))

@@ -498,6 +498,13 @@ def _dates(c: Collector, data: dict) -> None:
         c.relate("date_order", "not_after", ["chief_executive.date", "approval.date"],
                  ("chief_executive", "date"), "the chief executive must be consulted on or before "
                  "the day of approval")
+    corrected = ["approval.date"] if approval.get("date") else []
+    for index, _ in enumerate(data.get("corrigenda", [])):
+        if corrected:
+            c.relate("date_order", "not_after", [corrected[-1], f"corrigenda.{index}.date"],
+                     ("corrigenda", index, "date"), "a correction comes after the approval "
+                     "and after any earlier correction")
+        corrected.append(f"corrigenda.{index}.date")
     publication = data.get("publication", {})
     if approval.get("date") and publication.get("deferred") and publication.get("until"):
         c.relate("date_order", "not_after", ["approval.date", "publication.until"],

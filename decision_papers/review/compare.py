@@ -1,34 +1,41 @@
 """``python build.py diff``: what changed in the papers between two revisions.
 
-A revision's papers are the outputs committed in its ``out/`` (``--check``
-keeps them fresh); the working tree's are built afresh from its sources.
-The report has three parts: figures that changed, with where the paper
-prints them; a unified diff of the Markdown; and, with ``--redline``, a Word
+A revision's papers are what its sources build, with the current code: a
+commit is checked out into a temporary worktree and built there, the working
+tree is built where it is.  What matters is the source, so a source change
+committed without rebuilding ``out/`` still shows; a note says so.  The
+report has three parts: figures that changed, with where the paper prints
+them; a unified diff of the Markdown; and, with ``--redline``, a Word
 document showing every change as a tracked change.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import difflib
+import hashlib
 import io
 import json
+import os
 import re
-import subprocess
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
 from decision_papers.writers import output
 
-from decision_papers import pipeline
+from decision_papers import pipeline, project
+from decision_papers.figures.thresholds import RULES_DIR
 from decision_papers.problems import printable
+from decision_papers.render.templates import TEMPLATES_DIR
+from decision_papers.review import git
+from decision_papers.review.git import GitError
 from decision_papers.source.load import MAX_BYTES, display_path
 from decision_papers.source.validate import schema
 
 WORKING_TREE = "working tree"
-
-
-class GitError(Exception):
-    """git could not answer; the message says why."""
 
 
 class CorruptOutput(GitError):
@@ -40,54 +47,160 @@ MAX_OUTPUT = 32 * 1024 * 1024
 2 MB Markdown file."""
 
 
-def _git(top: Path, *args: str) -> bytes:
-    result = subprocess.run(["git", *args], cwd=top, capture_output=True)
-    if result.returncode:
-        raise GitError(result.stderr.decode("utf-8", "replace").strip() or "git failed")
-    return result.stdout
-
-
 def top_level() -> Path:
-    try:
-        return Path(_git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())
-    except (GitError, FileNotFoundError) as exc:
-        raise GitError(f"not inside a git repository ({exc})") from None
+    """The top of the git work tree holding the current folder; a ``GitError`` outside one."""
+    top = git.top_level(Path.cwd())
+    if top is None:
+        raise GitError("not inside a git repository; diff compares git revisions.")
+    return top
 
 
-def snapshot(top: Path, rev: str, stderr) -> dict[str, dict[str, bytes]] | None:
-    """``{id: {suffix: bytes}}`` for a revision, or for the working tree."""
-    papers: dict[str, dict[str, bytes]] = {}
+def where(rev: str) -> str:
+    """``at HEAD~1``, or ``in the working tree``."""
+    return "in the working tree" if rev == WORKING_TREE else f"at {rev}"
+
+
+def snapshot(top: Path, rev: str, notes: list[tuple[str, str]], stderr
+             ) -> dict[str, dict[str, bytes]] | None:
+    """``{id: {suffix: bytes}}``: the papers the sources at ``rev`` build with this code.
+
+    Building, rather than reading the committed ``out/``, shows a source change
+    committed without rebuilding.  ``notes`` gets ``(id, line)`` for each paper
+    whose ``out/`` is not what its source builds, and for each paper whose source
+    does not build at a commit (compared as committed instead: that is all there
+    is of it).  In the working tree a source with errors prints them and gives
+    None, as a build would: they are the user's to fix.
+    """
     if rev == WORKING_TREE:
-        built = pipeline.build_all(pipeline.default_sources(top), top / "out", keep_record=False)
+        here = project.Project(top)
+        built = _build(here)
         bad = [p for p in built if p.failed]
         for paper in bad:
             for problem in paper.problems:
                 print(problem.render(), file=stderr)
         if bad:
             return None
-        for paper in built:
-            papers[paper.id] = {name[len(paper.id):]: data for name, data in paper.outputs.items()}
-        return papers
-    _git(top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    listing = _git(top, "ls-tree", "-r", "-l", "-z", rev, "--", "out/")
-    for entry in filter(None, listing.split(b"\0")):
-        info, _, raw_name = entry.partition(b"\t")
-        name, size = raw_name.decode("utf-8", "replace"), info.split()[-1]
-        for suffix in pipeline.OUTPUT_SUFFIXES:
-            if name.startswith("out/") and name.endswith(suffix) and "/" not in name[4:]:
-                if not size.isdigit() or int(size) > MAX_OUTPUT:
-                    raise _corrupt(name, rev, f"{size.decode()} bytes, more than the "
-                                              f"{MAX_OUTPUT:,} a paper can need")
-                pid = name[4:-len(suffix)]
-                papers.setdefault(pid, {})[suffix] = _git(top, "show", f"{rev}:{name}")
-                break
-    for pid in sorted(papers):
-        for suffix in pipeline.OUTPUT_SUFFIXES:
-            if suffix in papers[pid]:
-                why = _unreadable(suffix, papers[pid][suffix])
-                if why:
-                    raise _corrupt(f"out/{pid}{suffix}", rev, why)
+        return {paper.id: _built(paper, rev, notes,
+                                 lambda name, data: _same_on_disk(here.out / name, data))
+                for paper in built}
+    with _checkout(top, rev) as tree:
+        built = _build(project.Project(tree))
+    committed = _committed(top, rev)
+
+    def same(name: str, data: bytes) -> bool | None:
+        return None if name not in committed else \
+            committed[name][0] == _blob_id(data, committed[name][0])
+
+    papers: dict[str, dict[str, bytes]] = {}
+    for paper in built:
+        if not paper.failed:
+            papers[paper.id] = _built(paper, rev, notes, same)
+            continue
+        pid = paper.id or paper.path.stem
+        files = _read_committed(top, rev, pid, committed)
+        if files:
+            papers[pid] = files
+        notes.append((pid, f"{pid} {where(rev)}: the source does not build with this version "
+                           "of the tool; " + ("compared as committed in out/." if files else
+                                              "out/ has none of its files, so it is left out.")))
     return papers
+
+
+def _built(paper, rev: str, notes: list[tuple[str, str]], same) -> dict[str, bytes]:
+    """A built paper's ``{suffix: bytes}``; a note if ``out/`` does not hold them.
+
+    ``same(name, data)`` says whether ``out/`` holds ``data`` as ``name``: None
+    when it has no such file.
+    """
+    found = [same(name, data) for name, data in paper.outputs.items()]
+    if all(f is None for f in found):
+        notes.append((paper.id, f"{paper.id} {where(rev)}: out/ has none of its files (never "
+                                "built); compared as the source builds."))
+    elif not all(found):
+        notes.append((paper.id, f"{paper.id} {where(rev)}: out/ does not match the source (not "
+                                "rebuilt after a change, or built by another version of the "
+                                "tool); compared as the source builds."))
+    return {name[len(paper.id):]: data for name, data in paper.outputs.items()}
+
+
+def _build(here: project.Project) -> list[pipeline.Paper]:
+    """Build every source of ``here`` in memory, writing nothing.
+
+    A revision's own ``templates/`` and ``rules/`` are used where it has them
+    (else the tool's), so a change to them shows as the change it makes.
+    """
+    templates_dir, rules_dir = here.root / "templates", here.root / "rules"
+    return pipeline.build_all(
+        here.sources(), here.out,
+        templates_dir=templates_dir if templates_dir.is_dir() else TEMPLATES_DIR,
+        rules_dir=rules_dir if rules_dir.is_dir() else RULES_DIR, keep_record=False)
+
+
+@contextlib.contextmanager
+def _checkout(top: Path, rev: str):
+    """``rev`` checked out in a temporary worktree, removed afterwards even on error.
+
+    A worktree leaves the user's files, index and HEAD alone.  Hooks are off: a
+    post-checkout hook is for the user's own checkouts, not this one.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="decision-papers-diff-"))
+    tree = folder / "tree"
+    try:
+        git.run(top, "-c", f"core.hooksPath={os.devnull}", "worktree", "add", "--detach",
+                "--quiet", str(tree), rev)
+        yield tree
+    finally:
+        git.run(top, "worktree", "remove", "--force", str(tree), check=False)
+        git.run(top, "worktree", "prune", check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _same_on_disk(path: Path, data: bytes) -> bool | None:
+    """Whether the regular file at ``path`` holds ``data``; None if there is none."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return None
+
+
+def _committed(top: Path, rev: str) -> dict[str, tuple[str, int]]:
+    """``{file name: (blob id, size)}`` of the regular files in ``rev``'s ``out/``."""
+    found = {}
+    for entry in filter(None, git.run(top, "ls-tree", "-l", "-z", rev, "--", "out/").split(b"\0")):
+        info, _, raw = entry.partition(b"\t")
+        mode, _, oid, size = info.decode("ascii", "replace").split()
+        name = raw.decode("utf-8", "surrogateescape")
+        if mode in ("100644", "100755") and name.startswith("out/") and "/" not in name[4:]:
+            found[name[4:]] = (oid, int(size))
+    return found
+
+
+def _blob_id(data: bytes, like: str) -> str:
+    """git's id for a file holding ``data``, hashed as ``like`` is (SHA-1, or SHA-256 in
+    a repository made with it): comparing with a commit then reads nothing from it."""
+    digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _read_committed(top: Path, rev: str, pid: str, committed) -> dict[str, bytes]:
+    """``{suffix: bytes}`` of the paper's files committed in ``rev``'s ``out/``, each
+    checked to be what ``report_paper`` and the redline can read."""
+    files = {}
+    for suffix in pipeline.OUTPUT_SUFFIXES:
+        name = f"{pid}{suffix}"
+        if name not in committed:
+            continue
+        oid, size = committed[name]
+        if size > MAX_OUTPUT:
+            raise _corrupt(f"out/{name}", rev, f"{size} bytes, more than the {MAX_OUTPUT:,} "
+                                               "a paper can need")
+        files[suffix] = git.run(top, "cat-file", "blob", oid)
+        why = _unreadable(suffix, files[suffix])
+        if why:
+            raise _corrupt(f"out/{name}", rev, why)
+    return files
 
 
 def _corrupt(name: str, rev: str, why: str) -> CorruptOutput:
@@ -187,17 +300,73 @@ def figure_changes(old: bytes | None, new: bytes | None) -> list[str]:
     return lines
 
 
-def split_arguments(top: Path, items: list[str]) -> tuple[list[str], str | None]:
-    revs, decision = [], None
+def resolve(top: Path, items: list[str]) -> tuple[str, str, str | None]:
+    """The two revisions and the decision that ``diff``'s arguments name.
+
+    An argument is a source (``*.json``), a decision in the working tree, a
+    revision, or else must be a decision at one of the two revisions compared.
+    Anything else is refused, saying what it is not, so a mistyped revision is
+    never taken for a decision, nor a mistyped decision for a revision.
+    """
+    here = decisions(top, WORKING_TREE)
+    revs, names = [], []
     for item in items:
-        if item.endswith(".json") or (top / "decisions" / f"{item}.json").exists() \
-                or (top / "out" / f"{item}.md").exists():
-            decision = Path(item).stem if item.endswith(".json") else item
-            if item.endswith(".json") and Path(item).exists():
-                decision = _decision_id(Path(item), decision)
+        if item.endswith(".json"):
+            path = Path(item)
+            names.append((item, _decision_id(path, path.stem) if path.exists() else path.stem))
+        elif item in here or not git.is_commit(top, item):
+            names.append((item, item))
         else:
             revs.append(item)
-    return revs, decision
+    if len(revs) > 2:
+        raise GitError(f"give at most two revisions, not {len(revs)} "
+                       f"({', '.join(printable(r) for r in revs)}).")
+    rev_a = revs[0] if revs else "HEAD"
+    rev_b = revs[1] if len(revs) > 1 else WORKING_TREE
+    if not git.is_commit(top, rev_a):
+        raise GitError("this repository has no commits yet: commit the papers, then compare.")
+    known = decisions(top, rev_a) | decisions(top, rev_b)
+    for item, name in names:
+        if name in known:
+            continue
+        if item.endswith(".json") or name in here:
+            raise GitError(missing(name, rev_a, rev_b, known))
+        raise GitError(f'"{printable(item)}" is neither a revision of this repository nor a '
+                       f"decision id (decisions: {_listed(known)}).")
+    named = sorted({name for _, name in names})
+    if len(named) > 1:
+        raise GitError(f"give at most one decision, not {len(named)} "
+                       f"({', '.join(printable(n) for n in named)}).")
+    return rev_a, rev_b, named[0] if named else None
+
+
+def decisions(top: Path, rev: str) -> set[str]:
+    """The decision ids at ``rev`` as its files name them (``decisions/<id>.json``,
+    ``out/<id>.md``): listed, not built, so a bad argument is refused at once."""
+    if rev == WORKING_TREE:
+        files = [p.relative_to(top).as_posix()
+                 for p in [*project.Project(top).sources(), *(top / "out").glob("*.md")]]
+    else:
+        files = git.run(top, "ls-tree", "-z", "--name-only", rev, "--", "decisions/", "out/"
+                        ).decode("utf-8", "surrogateescape").split("\0")
+    found = set()
+    for file in files:
+        folder, _, name = file.partition("/")
+        suffix = ".json" if folder == "decisions" else ".md"
+        if name.endswith(suffix) and "/" not in name:
+            found.add(name[:-len(suffix)])
+    return found
+
+
+def missing(name: str, rev_a: str, rev_b: str, known: set[str]) -> str:
+    """The error for a decision at neither revision."""
+    return (f'"{printable(name)}" is not a decision {where(rev_a)} or {where(rev_b)} '
+            f"(decisions there: {_listed(known)}).")
+
+
+def _listed(ids: set[str]) -> str:
+    shown = ", ".join(printable(i) for i in sorted(ids)[:10]) or "none"
+    return shown + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
 
 
 def _decision_id(path: Path, fallback: str) -> str:
@@ -238,8 +407,11 @@ def report_paper(pid, old, new, rev_a, rev_b, stdout) -> None:
                                            f"b/out/{pid}.md ({rev_b})"))
 
 
-def write_redline(changed, old, new, target: Path, stdout, stderr) -> int:
+def write_redline(changed, old, new, target: Path, stamp: tuple[str, dt.datetime], stdout,
+                  stderr) -> int:
     """Write the redline of the one paper that changed to ``target``.
+
+    Its tracked changes carry ``stamp``, ``(author, date)`` (``changed_by``).
 
     The document is marked as a redline by its zip comment,
     ``output.REDLINE_COMMENT`` (Word ignores it, and drops it if the file is
@@ -261,7 +433,8 @@ def write_redline(changed, old, new, target: Path, stdout, stderr) -> int:
         print(f"error: out/{pid}.docx cannot be read as a Word document "
               f"({type(exc).__name__}); rebuild it and commit out/.", file=stderr)
         return 1
-    data = output.normalise_docx(redline.render(before, after), output.REDLINE_COMMENT)
+    data = output.normalise_docx(redline.render(before, after, *stamp),
+                                 output.REDLINE_COMMENT)
     try:
         output.write_atomic(target, data)
     except output.WriteFailed as exc:
@@ -269,3 +442,22 @@ def write_redline(changed, old, new, target: Path, stdout, stderr) -> int:
         return 1
     print(f"redline of {pid} written to {display_path(target)}", file=stdout)
     return 0
+
+
+def changed_by(top: Path, rev: str) -> tuple[str, dt.datetime]:
+    """Who made the changes that ``rev`` holds, and when: a redline's tracked changes are theirs.
+
+    For a commit, its author's name and date.  The working tree's changes are no
+    commit yet: ``git config user.name`` (else "working tree"), and
+    ``SOURCE_DATE_EPOCH`` if set (so a redline can be made again byte for
+    byte), else the current time to the second.
+    """
+    if rev != WORKING_TREE:
+        name, date = git.author_and_date(top, rev)
+        return printable(name), dt.datetime.fromisoformat(date)
+    name = git.run(top, "config", "user.name", check=False).decode("utf-8", "replace").strip()
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        when = pipeline.source_date({})
+    else:
+        when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return printable(name) or "working tree", when

@@ -33,6 +33,19 @@ def held_back(paper, as_of: dt.date) -> str | None:
     return None
 
 
+def awaiting_record(paper) -> str | None:
+    """Why an approved paper's text is not yet a record, or ``None``.
+
+    The published text must be a record: an approved paper with no record,
+    or with a correction not yet approved, is not published afresh; what is
+    already published of it stays as it was.
+    """
+    for problem in paper.problems:
+        if problem.rule == "record" and problem.severity == "warning":
+            return problem.message.rstrip(".")
+    return None
+
+
 def ids_of(paper) -> list[str]:
     """The ids a paper's outputs may carry, even when its source has errors.
 

@@ -390,9 +390,13 @@ def tokens(spans, prefix: str = "") -> list[Span]:
     """Split text into words and whitespace, each keeping its span's bold/italic.
 
     A word diff on these marks only the words that changed, and a word
-    whose formatting changed counts as changed.
+    whose formatting changed counts as changed.  The ``prefix`` (a paragraph
+    number and its tab, ``"2.1\\t"``) is one token, so a renumbered paragraph
+    shows ``2.1→`` deleted and ``2.2→`` inserted.  Were the tab shared, both
+    numbers would sit before one tab, fill the hanging indent, and run into the
+    text ("2.12.2The pilot").
     """
-    found = [Span(t) for t in TOKEN.findall(prefix)]
+    found = [Span(prefix)] if prefix else []
     for span in spans:
         found += [Span(t, span.bold, span.italic) for t in TOKEN.findall(span.text)]
     return found

@@ -271,7 +271,7 @@ def test_check_when_an_output_name_is_a_folder(tmp_path, monkeypatch):
     assert result.code == 1
     assert result.err == (
         "in the way: out/minimal.md is a folder; move it out of out/\n"
-        "1 output is out of date: run python build.py and commit out/.\n")
+        "--check failed: 1 finding; fix each as its line says.\n")
 
 
 @pytest.mark.parametrize("damage", ["syntax", "schema"])
@@ -283,18 +283,17 @@ def test_check_does_not_call_a_failed_papers_outputs_orphaned(tmp_path, monkeypa
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "}" if damage == "syntax" else
                     text.replace('"status": "draft"', '"status": "withdrawn"'), encoding="utf-8")
-    monkeypatch.setattr("decision_papers.cli.default_sources", lambda: [path, other])
     result = run("--check", "--out", "out")
     assert result.code == 1
     assert "orphaned" not in result.err
-    assert "run python build.py and commit out/" not in result.err
-    assert result.err.endswith(
-        "decisions/minimal.json: not built (1 error); nothing was written for it.\n")
+    assert "run build.py and commit out/" not in result.err
+    assert result.err.endswith("--check failed: 1 finding; fix each as its line says.\n")
     # an output no source claims is still an orphan
     Path("out/withdrawn.md").write_text("old\n", encoding="utf-8")
     result = run("--check", "--out", "out")
-    assert result.err.endswith("orphaned: out/withdrawn.md\n"
-                               "1 output is out of date: run python build.py and commit out/.\n")
+    assert result.err.endswith("orphaned: out/withdrawn.md belongs to no decision; delete it "
+                               "(git rm out/withdrawn.md)\n"
+                               "--check failed: 2 findings; fix each as its line says.\n")
 
 
 # 3. diff --redline ----------------------------------------------------------------------
@@ -345,7 +344,8 @@ def test_redline_refuses_to_overwrite_what_it_did_not_write(repo, target, why):
     assert not Path("changes.txt").exists()
 
 
-def test_redline_overwrites_its_own_redline_but_not_once_git_tracks_it(repo):
+def test_redline_overwrites_its_own_redline_but_not_once_git_tracks_it(repo, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # a working-tree redline is stamped now
     assert run("diff", "--redline", "changes.docx").code == 0
     first = Path("changes.docx").read_bytes()
     again = run("diff", "--redline", "changes.docx")

@@ -41,6 +41,11 @@ def files(pid: str) -> list[str]:
 
 
 def publish(*args):
+    """Record every approved paper (as ``approve`` does, outside git here), then publish."""
+    for path in sorted(Path("decisions").glob("*.json")):
+        if '"status": "approved"' in path.read_text(encoding="utf-8") and \
+                not Path("records", path.name).exists():
+            run("approve", path.stem)
     return run("publish", "--as-of", "2024-11-01", "site", *args)
 
 
@@ -62,11 +67,14 @@ def test_publish_removes_a_paper_reverted_to_draft_or_deferred_and_nothing_else(
     decision(Path("decisions"), "b-reverted", status="draft")
     decision(Path("decisions"), "c-deferred", deferred_until="2024-12-01")
     second = publish(*sources)
-    assert second.code == 0, second.err
+    # both are recorded, so the record refuses the change: the papers fail and leave the set
+    assert second.code == 1
+    assert "b-reverted has a record (records/b-reverted.json, approved on 12 September 2024), " \
+           "so it cannot be a draft again." in second.err
     assert second.out == (
         "published a-kept: a-kept.docx, a-kept.figures.json, a-kept.md\n"
-        "removed b-reverted: it is a draft\n"
-        "removed c-deferred: publication is deferred until 1 December 2024\n")
+        "removed b-reverted: its source has errors\n"
+        "removed c-deferred: its source has errors\n")
     assert sorted(p.name for p in site.iterdir()) == sorted(
         files("a-kept") + [".htaccess", "b-reverted.pdf", "b-reverted.txt", "c-deferred.md.d",
                            "index.html"])
@@ -76,7 +84,7 @@ def test_publish_removes_a_paper_reverted_to_draft_or_deferred_and_nothing_else(
         assert (site / name).read_bytes() == kept[name]
     # held back again: nothing left to remove, so it is only held back
     third = publish(*sources)
-    assert "held back b-reverted: it is a draft\n" in third.out
+    assert "held back b-reverted: its source has errors\n" in third.out
     assert "removed" not in third.out
 
 
@@ -84,11 +92,10 @@ def test_publish_removes_a_paper_whose_source_broke_or_went(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     folder = Path("decisions")
     sources = [decision(folder, pid) for pid in ("a-broken", "b-gone", "c-kept")]
-    monkeypatch.setattr("decision_papers.cli.publish_command.default_sources", lambda: sources)
     assert publish().code == 0
     decision(folder, "a-broken", broken=True)
-    monkeypatch.setattr("decision_papers.cli.publish_command.default_sources",
-                        lambda: [sources[0], sources[2]])
+    sources[1].unlink()
+    Path("records/b-gone.json").unlink()
     result = publish()
     assert result.code == 1
     assert result.out == (

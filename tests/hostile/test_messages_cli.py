@@ -175,8 +175,14 @@ def test_diff_of_a_source_path_that_is_not_an_object_names_it_by_its_file(repo):
     ("minimal.docx", b"not a zip\n", "not a Word document: File is not a zip file"),
 ])
 def test_diff_against_a_commit_with_corrupt_outputs(repo, name, data, why):
+    # a commit whose source does not build is compared as committed, and its out/ is corrupt
     Path("out", name).write_bytes(data)
+    source = Path("decisions/minimal.json")
+    source.write_text(source.read_text(encoding="utf-8").replace('"status": "draft"',
+                                                                 '"status": "withdrawn"'),
+                      encoding="utf-8")
     git(repo, "commit", "-qam", "corrupt")
+    git(repo, "checkout", "-q", "HEAD~1", "--", "decisions")
     expected = (f"error: out/{name} at HEAD is corrupt ({why}); compare other revisions, "
                 "or rebuild it and commit out/.\n")
     for argv in (["diff", "HEAD~1", "HEAD"], ["diff"], ["diff", "HEAD", "minimal"]):
