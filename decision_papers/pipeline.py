@@ -31,11 +31,13 @@ from decision_papers.figures.shapes import collect
 from decision_papers.writers.figures_file import render as render_figures
 from decision_papers.document.model import PROPERTY_LIMIT, Document, Metadata, plain
 from decision_papers.problems import Place, Problem, ProblemsFound, shorten
-from decision_papers.figures.thresholds import RULES_DIR, load_rules
+from decision_papers.figures.thresholds import RULES_DIR, load_rules, used_by
 from decision_papers.source.load import Source, display_path, load
 from decision_papers.source import part2_file
 from decision_papers.review import part2_guard
 from decision_papers.source.validate import validate
+from decision_papers.source.walk import value_at
+from decision_papers.render.forms import Form, load_form
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_SUFFIXES = (".docx", ".md", ".figures.json")
@@ -66,8 +68,15 @@ class Paper:
     """End of the Part 1 publication deferral, if publication is deferred."""
     ledger: object = None
     """The Part 1 figure ledger, once computed (for ``figures.json`` and tests)."""
-    corrigenda: int = 0
-    """How many corrections the source lists (each a revision with its own record)."""
+    corrigenda: tuple[tuple[str, str], ...] = ()
+    """The corrections the source lists, ``(date, reason)`` as typed; each is a revision
+    with its own record."""
+    form: dict | None = None
+    """The source's ``form`` (template and version), as its record keeps it."""
+    decided: dt.date | None = None
+    """The decision date, where the form's descriptor says it is."""
+    out_dir: Path | None = None
+    """The folder its Part 1 outputs go to (a project's ``out/`` holds it to that project)."""
 
     @property
     def failed(self) -> bool:
@@ -79,37 +88,38 @@ class UsageError(Exception):
     """The command was given something it cannot work with (exit 2)."""
 
 
-def source_date(source_data: dict) -> dt.datetime:
-    """The date stamped in document properties.
+def epoch() -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a date and time, or None where it is not set.
 
-    ``SOURCE_DATE_EPOCH`` wins where set (the reproducible-builds convention);
-    otherwise the approval date, else the chief executive's date.  Never the
-    clock.  It must be ASCII digits (``date +%s``), from 0 to the last second of
-    9999, on every platform alike.
+    The reproducible-builds convention: it wins over every date a build would
+    stamp.  It must be ASCII digits (``date +%s``), from 0 to the last second
+    of 9999, on every platform alike.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        shown = repr(epoch if len(epoch) <= 30 else epoch[:30] + "…")
-        digits = epoch[1:] if epoch.startswith("-") else epoch
-        if not (digits.isascii() and digits.isdigit()):
-            raise UsageError(f"SOURCE_DATE_EPOCH={shown} is not a whole number of seconds.")
-        last = 253402300799  # 9999-12-31 23:59:59 UTC
-        if epoch.startswith("-") or len(digits) > len(str(last)) or int(digits) > last:
-            raise UsageError(f"SOURCE_DATE_EPOCH={shown} is out of range: give a whole number "
-                             f"of seconds from 0 (1970) to {last} (the end of 9999).")
-        return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(digits))
-    return dt.datetime.combine(decision_date(source_data), dt.time())
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    shown = repr(value if len(value) <= 30 else value[:30] + "…")
+    digits = value[1:] if value.startswith("-") else value
+    if not (digits.isascii() and digits.isdigit()):
+        raise UsageError(f"SOURCE_DATE_EPOCH={shown} is not a whole number of seconds.")
+    last = 253402300799  # 9999-12-31 23:59:59 UTC
+    if value.startswith("-") or len(digits) > len(str(last)) or int(digits) > last:
+        raise UsageError(f"SOURCE_DATE_EPOCH={shown} is out of range: give a whole number "
+                         f"of seconds from 0 (1970) to {last} (the end of 9999).")
+    return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(digits))
 
 
-def decision_date_field(data: dict) -> tuple[str, str]:
-    """Where the decision date is: approval, else the CEO's consultation (a draft)."""
-    return ("approval", "date") if data["approval"].get("date") else ("chief_executive", "date")
+def source_date(decided: dt.date) -> dt.datetime:
+    """The date stamped in document properties: ``SOURCE_DATE_EPOCH``, else the decision
+    date (see ``decision_date``).  Never the clock."""
+    return epoch() or dt.datetime.combine(decided, dt.time())
 
 
-def decision_date(data: dict) -> dt.date:
-    """The date thresholds are taken at (see ``decision_date_field``)."""
-    section, key = decision_date_field(data)
-    return dt.date.fromisoformat(data[section][key])
+def decision_date(data: dict, form: Form) -> dt.date | None:
+    """The date thresholds are taken at: the first date the form's descriptor lists that
+    the source gives (``Form.decision_date_field``); None if it gives none."""
+    value = value_at(data, form.decision_date_field(data))
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
 PART2_MARKING = "CONFIDENTIAL – PART 2 – NOT FOR PUBLICATION"
@@ -138,7 +148,8 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         return paper
     data = source.data
     paper.id, paper.approved = data["id"], data["status"] == "approved"
-    paper.corrigenda = len(data.get("corrigenda", []))
+    paper.corrigenda = tuple((c["date"], c["reason"]) for c in data.get("corrigenda", []))
+    paper.form = data["form"]
     paper.form_version = data["form"]["version"]
     if data["approval"].get("date"):
         paper.approval_date = dt.date.fromisoformat(data["approval"]["date"])
@@ -146,6 +157,8 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         paper.deferred_until = dt.date.fromisoformat(data["publication"]["until"])
     public = replace(source, data={k: v for k, v in data.items() if k != "part2"})
     prepared = _prepare(public, paper, templates_dir, rules_dir, "part2" in data)
+    if prepared is None:
+        return paper
     paper.ledger = prepared[0]
     paper.problems += part2_guard.location_problems(source)
     if part2 and part2_file.location(data) and not part2_file.inline(data):
@@ -154,7 +167,8 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         data = source.data
     if part2_file.inline(data):  # material to check (inline, or read from its file)
         confidential = _prepare(source, Paper(path), templates_dir, rules_dir, True)
-        paper.problems += _withheld(_about_part2(confidential[2]), part2)
+        if confidential is not None:
+            paper.problems += _withheld(_about_part2(confidential[2]), part2)
     if strict:
         paper.problems = [_as_error(p) for p in paper.problems]
     if paper.failed:
@@ -163,10 +177,16 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     document = _render(public, view, "layout.md.j2", None, paper, templates_dir)
     if document is None:
         return paper
+    reference = templates_dir / data["form"]["template"] / REFERENCE
+    word = _word(document, reference if reference.is_file() else None, paper)
+    if word is None:
+        return paper
     paper.outputs = {
-        f"{paper.id}.docx": output.normalise_docx(write_docx.render(document)),
+        f"{paper.id}.docx": word,
         f"{paper.id}.md": write_markdown.render(document).encode("utf-8"),
-        f"{paper.id}.figures.json": render_figures(public, figures, references),
+        f"{paper.id}.figures.json": render_figures(
+            public, figures, references,
+            {s["id"]: s["number"] for s in view["form"]["sections"]}),
     }
     if part2 and "part2" in data:
         document = _render(source, confidential[1], "part2.md.j2", PART2_MARKING, paper,
@@ -174,11 +194,30 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         if document is None:
             paper.outputs = {}
             return paper
+        word = _word(document, reference if reference.is_file() else None, paper)
+        if word is None:
+            paper.outputs = {}
+            return paper
         paper.part2_outputs = {
-            f"{paper.id}.part2.docx": output.normalise_docx(write_docx.render(document)),
+            f"{paper.id}.part2.docx": word,
             f"{paper.id}.part2.md": write_markdown.render(document).encode("utf-8"),
         }
     return paper
+
+
+REFERENCE = "reference.docx"
+"""A form pack's Word reference document: its styles, page, header banner and footer."""
+
+
+def _word(document: Document, reference: Path | None, paper: Paper) -> bytes | None:
+    """The DOCX bytes, started from the form's reference document where it has one;
+    ``None`` (with a problem recorded) if that document cannot be used."""
+    try:
+        return output.normalise_docx(write_docx.render(document, reference))
+    except write_docx.ReferenceProblem as exc:
+        paper.problems.append(Problem(str(exc), (Place(display_path(exc.path)),), exc.hint,
+                                      rule="template"))
+        return None
 
 
 def _about_part2(problems: list[Problem]) -> list[Problem]:
@@ -214,25 +253,62 @@ def _withheld(problems: list[Problem], shown: bool) -> list[Problem]:
 
 def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path,
              has_part2: bool):
-    """Figures, checks and the template view for one source (public or full)."""
+    """Figures, checks and the template view for one source (public or full).
+
+    ``None`` (with the problems recorded) when the form pack cannot be used:
+    without its descriptor there is no decision date to take thresholds at.
+    """
     data = source.data
-    rules, problems = load_rules(data["organisation"]["rules"], decision_date(data), rules_dir,
-                                 source.place(("organisation", "rules")),
-                                 source.place(decision_date_field(data)))
-    form = data["form"]["template"]
-    if form not in templates.forms(templates_dir):
-        known = ", ".join(templates.forms(templates_dir)) or "none"
-        problems.append(Problem(
-            f'there is no form "{form}" (no folder templates/{form}/ with a {templates.LAYOUT}).',
-            (source.place(("form", "template")),), f"use one of: {known}.", rule="template"))
-    declared = collect(data, rules, decision_date_field(data))
+    form, problems = _form(source, templates_dir)
+    if form is None:
+        paper.problems += problems
+        return None
+    where = form.decision_date_field(data)
+    decided = decision_date(data, form)
+    if decided is None:
+        paper.problems.append(Problem(
+            "this paper has no decision date, so the thresholds and rates in force cannot be "
+            "known.", (source.place(_nearest(data, form.decision_date)),),
+            f"give one of: {', '.join(form.decision_date)}.", rule="date_order"))
+        return None
+    rules, found = load_rules(data["organisation"]["rules"], decided, rules_dir,
+                              source.place(("organisation", "rules")), source.place(where),
+                              used_by(data))
+    problems += found
+    pending = {fid for p in found for fid in p.details.get("not_in_force", ())}
+    declared = collect(data, rules, where, form.date_order, pending)
     figures = figure_ledger.build(declared.entries, declared.relations, declared.unreadable)
     view, resolver = prose.view(source, figures)
+    view["form"] = form.view()
     problems += resolver.problems
     problems += run_checks(source, figures, resolver.references, declared.bad,
                            has_part2=has_part2)
     paper.problems += problems
+    paper.decided = decided
     return figures, view, problems, resolver.references
+
+
+def _nearest(data: dict, places: tuple[str, ...]) -> tuple:
+    """The first block that holds, or would hold, one of ``places``: where to add a date."""
+    for dotted in places:
+        parent = tuple(dotted.split("."))[:-1]
+        if isinstance(value_at(data, parent), dict):
+            return parent
+    return ()
+
+
+def _form(source: Source, templates_dir: Path) -> tuple[Form | None, list[Problem]]:
+    """The source's form pack descriptor, or None and why."""
+    name = source.data["form"]["template"]
+    if name not in templates.forms(templates_dir):
+        known = ", ".join(templates.forms(templates_dir)) or "none"
+        return None, [Problem(
+            f'there is no form "{name}" (no folder templates/{name}/ with a {templates.LAYOUT}).',
+            (source.place(("form", "template")),), f"use one of: {known}.", rule="template")]
+    try:
+        return load_form(templates_dir / name), []
+    except ProblemsFound as exc:
+        return None, exc.problems
 
 
 def _render(source: Source, view: dict, layout: str, marking: str | None, paper: Paper,
@@ -250,7 +326,7 @@ def _render(source: Source, view: dict, layout: str, marking: str | None, paper:
             f"{exc}; the templates of form {form} must use only "
             f"{', '.join(intermediate.RULES)}.", (Place(f"templates/{form}"),), rule="template"))
         return None
-    return Document(_metadata(source, view, marking), blocks)
+    return Document(_metadata(source, view, paper.decided, marking), blocks)
 
 
 def _as_error(problem: Problem) -> Problem:
@@ -260,7 +336,8 @@ def _as_error(problem: Problem) -> Problem:
                    "error", problem.details)
 
 
-def _metadata(source: Source, view: dict, marking: str | None = None) -> Metadata:
+def _metadata(source: Source, view: dict, decided: dt.date,
+              marking: str | None = None) -> Metadata:
     data = source.data
     title = plain(intermediate.parse(view["title"])[0].spans)
     return Metadata(
@@ -269,8 +346,8 @@ def _metadata(source: Source, view: dict, marking: str | None = None) -> Metadat
         reference=data["reference"],
         form_version=data["form"]["version"],
         organisation=data["organisation"]["name"],
-        date=decision_date(data),
-        stamp=source_date(data),
+        date=decided,
+        stamp=source_date(decided),
         marking=marking,
     )
 
@@ -293,6 +370,8 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
     """
     papers = [build_one(p, strict, templates_dir, rules_dir, part2)
               for p in sorted(paths, key=str)]
+    for paper in papers:
+        paper.out_dir = out_dir
     run_batch_checks(papers, skip=() if keep_record else ("record",))
     if check or strict:
         for paper in papers:

@@ -11,6 +11,7 @@ has no records and no other decisions to clash with.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,18 +49,48 @@ class Project:
 
 
 def current(cwd: Path | None = None) -> Project:
-    """The project in ``cwd`` if it has ``decisions/``, else the bundled one."""
-    here = Path.cwd() if cwd is None else cwd
-    return Project(here if (here / "decisions").is_dir() else TOOL_ROOT)
+    """The project holding ``cwd``: the nearest folder, upward, with ``decisions/``.
+
+    Run from a project's subfolder (``decisions/``, say), commands still work on
+    that project, as git does; outside any project, on the bundled one.
+    """
+    here = Path(os.path.abspath(Path.cwd() if cwd is None else cwd))
+    for folder in (here, *here.parents):
+        if (folder / "decisions").is_dir():
+            return Project(folder)
+    return Project(TOOL_ROOT)
 
 
 def of_source(path: Path) -> Project | None:
-    """The project a source belongs to: the folder above its ``decisions/``."""
-    try:
-        folder = path.resolve().parent
-    except (OSError, RuntimeError):
-        return None
+    """The project a source belongs to: the folder above the ``decisions/`` it is in.
+
+    The path is taken as given, not with links resolved: a source linked into
+    ``decisions/`` from elsewhere is still that project's decision, held to
+    its records and ids.
+    """
+    folder = Path(os.path.abspath(path)).parent
     return Project(folder.parent) if folder.name == "decisions" else None
+
+
+def of_output(out_dir: Path) -> Project | None:
+    """The project whose ``out/`` a build writes into, if it is one.
+
+    A source from anywhere written into a project's ``out/`` must not overwrite
+    what belongs to that project's decisions, nor change a recorded text.
+    """
+    folder = Path(os.path.abspath(out_dir))
+    if folder.name == "out" and (folder.parent / "decisions").is_dir():
+        return Project(folder.parent)
+    return None
+
+
+def projects_of(path: Path, out_dir: Path | None) -> list[Project]:
+    """Every project a paper answers to: its source's and its output folder's."""
+    found = [p for p in (of_source(path), of_output(out_dir) if out_dir else None) if p]
+    unique: dict[Path, Project] = {}
+    for project in found:
+        unique.setdefault(Path(os.path.abspath(project.root)), project)
+    return list(unique.values())
 
 
 def declared_id(path: Path) -> str | None:

@@ -30,6 +30,12 @@ _NAME = re.compile(r"(?P<id>[a-z0-9][a-z0-9-]*?)(?:\.corrigendum-(?P<n>[1-9][0-9
 """``pcd-1717.json`` or ``pcd-1717.corrigendum-2.json`` (ids never hold a dot)."""
 
 
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SOURCE = re.compile(r"[^\x00-\x1f\x7f\\]{1,1000}")
+"""A record's source: a relative path with forward slashes and nothing unprintable."""
+
+
 class BadRecord(Exception):
     """A record file cannot be read; the message names it and says why."""
 
@@ -127,8 +133,17 @@ def read(path: Path) -> Record:
     if data["id"] != match.group("id") or data["revision"] != revision:
         raise BadRecord(f"{shown} holds the record of {data['id']} revision {data['revision']}, "
                         "not the one its name says")
-    if not (data.get("commit") is None or isinstance(data["commit"], str)):
-        raise BadRecord(f"{shown} has no valid commit")
+    commit = data.get("commit")
+    if not (commit is None or isinstance(commit, str) and _COMMIT.fullmatch(commit)):
+        raise BadRecord(f"{shown} has no valid commit (a full commit hash)")
+    if not _SOURCE.fullmatch(data["source"]) or ".." in data["source"].split("/"):
+        raise BadRecord(f"{shown} has no valid source (a path such as decisions/<id>.json)")
+    for key in ("text_sha256", "figures_sha256"):
+        if not _SHA256.fullmatch(data[key]):
+            raise BadRecord(f"{shown} has no valid {key}")
+    if revision and not (isinstance(data.get("corrects"), str) or data.get("corrects") is None) \
+            or revision and not isinstance(data.get("reason"), str):
+        raise BadRecord(f"{shown} does not say what it corrects and why")
     return Record(path, data["id"], revision, data["source"], data["form"], data["approved"],
                   data["date"], data["text_sha256"], data["figures_sha256"], data.get("commit"),
                   data.get("corrects"), data.get("reason"))
@@ -149,7 +164,8 @@ def load(project: Project) -> tuple[dict[str, list[Record]], list[str]]:
     if not folder.is_dir():
         return found, bad
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        # a backup (pcd-1717.json~, .orig) or an editor's file is none of ours
+        if path.name.startswith(".") or path.suffix != ".json":
             continue
         try:
             record = read(path)

@@ -8,7 +8,9 @@ check or ``--check`` used to be bypassed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -303,3 +305,148 @@ def test_a_damaged_record_does_not_pass_for_no_record(recorded, damage):
         "by approve.")
     assert result.err.startswith("decisions/pcd-1717.json: $.id: error [record]: "
                                  "records/pcd-1717.json ")
+
+
+# --- found by the hostile review of the record ----------------------------------------------
+
+def test_a_source_linked_into_decisions_is_still_held_to_its_record(recorded):
+    Path("drafts").mkdir()
+    git(recorded, "mv", str(SOURCE), "drafts/pcd-1717.json")
+    SOURCE.symlink_to("../drafts/pcd-1717.json")
+    edit(Path("drafts/pcd-1717.json"), '"previous_value": 69260', '"previous_value": 69760')
+    result = run()
+    assert result.code == 1 and "error [record]" in result.err
+
+
+def test_a_copy_kept_elsewhere_cannot_overwrite_the_recorded_paper(recorded, tmp_path):
+    before = snapshot()
+    copy = tmp_path / "scratch" / "pcd-1717.json"
+    copy.parent.mkdir()
+    shutil.copy(SOURCE, copy)
+    edit(copy, '"previous_value": 69260', '"previous_value": 69760')
+    result = run(copy)
+    assert result.code == 1
+    assert 'error [id]: the id "pcd-1717" is also used by decisions/pcd-1717.json' in result.err
+    assert snapshot() == before
+
+
+def test_commands_from_a_subfolder_work_on_the_project_above(recorded, monkeypatch):
+    monkeypatch.chdir("decisions")
+    edit(Path("pcd-1717.json"), '"previous_value": 69260', '"previous_value": 69760')
+    assert run("--check").code == 1
+    assert run().code == 1
+
+
+def merge_replacing_the_record(repo: Path) -> None:
+    """A side branch records an edited paper; main merges it, taking the side's record."""
+    git(repo, "checkout", "-q", "-b", "side", "HEAD~1")
+    change_previous_value()
+    assert run().code == 0  # no record on this branch yet
+    git(repo, "commit", "-qam", "edit")
+    assert run("approve", "pcd-1717").code == 0
+    git(repo, "add", "records")
+    git(repo, "commit", "-qm", "record the edit")
+    git(repo, "checkout", "-q", "main")
+    merged = subprocess.run(["git", "merge", "-q", "side"], cwd=repo, capture_output=True)
+    assert merged.returncode == 1  # both added records/pcd-1717.json: take the side's
+    git(repo, "checkout", "--theirs", ".")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "merge side")
+
+
+def test_a_merge_that_replaces_a_record_is_reported(recorded):
+    merge_replacing_the_record(recorded)
+    result = run("--check")
+    assert result.code == 1
+    assert "record rewritten: records/pcd-1717.json was changed in commit" in result.err
+
+
+def test_a_control_character_in_an_author_name_does_not_open_the_gate(recorded):
+    change_previous_value()
+    Path("records/pcd-1717.json").unlink()
+    assert run().code == 0
+    git(recorded, "commit", "-qam", "edit")
+    assert run("approve", "pcd-1717").code == 0
+    git(recorded, "add", "records")
+    subprocess.run(["git", "commit", "-qm", "record again"], cwd=recorded, check=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "Ada\x01Officer"})
+    result = run("--check")
+    assert result.code == 1
+    assert "record rewritten: records/pcd-1717.json was changed in commit" in result.err
+    assert "(Ada\\x01Officer, 2024-10-01)" in result.err
+
+
+def test_without_git_the_gate_fails_closed(recorded, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    result = run("--check")
+    assert result.code == 1
+    assert "records could not be checked against git history: git is not installed" in result.err
+
+
+def test_a_recorded_correction_cannot_be_rewritten_with_the_next(recorded):
+    change_previous_value()
+    edit(SOURCE, '  "publication": {', CORRECTION)
+    assert run().code == 0
+    git(recorded, "commit", "-qam", "Corrigendum 1")
+    assert run("approve", "pcd-1717").code == 0
+    git(recorded, "add", "records")
+    git(recorded, "commit", "-qm", "Record corrigendum 1")
+    edit(SOURCE, CORRECTION, CORRECTION.replace("2024-10-02", "2024-09-23").replace(
+        "}],", '}, {"date": "2024-09-23", "reason": "Nothing."}],'))
+    result = run()
+    assert result.code == 1
+    assert "corrigendum 1 of pcd-1717 is recorded in records/pcd-1717.corrigendum-1.json as " \
+           "approved on 2 October 2024, but the source now says something else about it." \
+           in result.err
+
+
+def test_a_project_in_a_folder_with_a_non_ascii_name_passes_its_check(tmp_path, monkeypatch):
+    from support import new_project_repo
+    repo = new_project_repo(tmp_path / "Décisions 2024", monkeypatch)
+    assert run("approve", "pcd-1717").code == 0
+    git(repo, "add", "records")
+    git(repo, "commit", "-qm", "record")
+    result = run("--check")
+    assert (result.code, result.err) == (0, "")
+
+
+def test_a_squashed_approval_stays_true(recorded):
+    git(recorded, "checkout", "-q", "--orphan", "squashed")
+    git(recorded, "commit", "-qm", "approved and recorded, squashed")
+    git(recorded, "branch", "-D", "main")
+    git(recorded, "reflog", "expire", "--expire=now", "--all")
+    git(recorded, "gc", "-q", "--prune=now")
+    result = run("--check")
+    assert (result.code, result.err) == (0, "")
+
+
+@pytest.mark.parametrize("field, value, why", [
+    ("commit", "--output=x", "has no valid commit (a full commit hash)"),
+    ("source", "decisions/\u0000x", "has no valid source"),
+    ("source", "../elsewhere.json", "has no valid source"),
+])
+def test_a_record_with_a_forged_field_is_refused(recorded, field, value, why):
+    path = Path("records/pcd-1717.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data[field] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    change_previous_value()
+    result = run()
+    assert result.code == 1 and why in result.err and "Traceback" not in result.err
+    assert not Path("x:out").exists()
+
+
+def test_a_backup_beside_a_record_is_not_a_record(recorded):
+    shutil.copy("records/pcd-1717.json", "records/pcd-1717.json~")
+    Path("records/pcd-1717.json.orig").write_text("<<<<<<<\n", encoding="utf-8")
+    assert run().code == 0
+
+
+def test_a_records_folder_swapped_for_a_link_is_reported(recorded):
+    git(recorded, "rm", "-rq", "records")
+    Path("approvals").mkdir()
+    Path("records").symlink_to("approvals")
+    result = run("--check")
+    assert result.code == 1
+    assert "records/ is a symbolic link; the records must be the repository's own folder" \
+        in result.err

@@ -38,13 +38,12 @@ def test_undefined_variable_names_template_and_line(form):
 
 
 def test_syntax_error_names_template_and_line(form):
-    path = form / "part1" / "legal.md.j2"
-    path.write_text("{% from \"_macros.md.j2\" import section %}\n{{ section(4, \"Legal\", part1.legal) }\n",
-                    encoding="utf-8")
+    path = form / "executive_summary.md.j2"
+    path.write_text("## Executive Summary\n{{ executive_summary }\n", encoding="utf-8")
     result = build()
     assert result.code == 1
     assert result.err.splitlines()[0].startswith(
-        f"templates/{FORM}/part1/legal.md.j2:2: error [template]: template syntax error:")
+        f"templates/{FORM}/executive_summary.md.j2:2: error [template]: template syntax error:")
     assert "Traceback" not in result.err
 
 
@@ -53,7 +52,7 @@ def test_missing_template_names_the_include(form):
     result = build()
     assert result.code == 1
     assert result.err.splitlines()[:2] == [
-        f'templates/{FORM}/layout.md.j2:18: error [template]: template "publication.md.j2" is missing.',
+        f'templates/{FORM}/layout.md.j2:19: error [template]: template "publication.md.j2" is missing.',
         f"  hint: create templates/{FORM}/publication.md.j2, or fix the include.",
     ]
 

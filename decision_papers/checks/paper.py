@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from decision_papers import project as projects
@@ -71,27 +72,29 @@ def duplicate_ids(papers) -> None:
     """Refuse an id another source has, even when only one source is built.
 
     An officer who copies a paper and forgets to change its id must not
-    overwrite the other paper's outputs.  Where one of the two is the
-    recorded, approved paper, only the newcomer is at fault.
+    overwrite the other paper's outputs, whether the copy is in
+    ``decisions/`` or anywhere else and built into the project's ``out/``.
+    Where one of the two is the recorded, approved paper, only the newcomer
+    is at fault.
     """
-    owners: dict[str, list[Path]] = {}
     built = [p for p in papers if p.id is not None and not p.failed]
+    owners: dict[str, dict[str, Path]] = {}
     for paper in built:
-        owners.setdefault(paper.id, []).append(paper.path.resolve())
-    for folder in sorted({folder.resolve() for folder in _projects(built)}):
+        owners.setdefault(paper.id, {})[_key(paper.path)] = paper.path
+    building = {_key(p.path) for p in papers}
+    folders = {_key(project.decisions): project.decisions for paper in built
+               for project in projects.projects_of(paper.path, paper.out_dir)}
+    for _, folder in sorted(folders.items()):
         for path in sorted(folder.glob("*.json")):
-            if any(path.resolve() == p.path.resolve() for p in papers):
-                continue
-            pid = projects.declared_id(path)
+            pid = projects.declared_id(path) if _key(path) not in building else None
             if pid in owners:
-                owners[pid].append(path.resolve())
+                owners[pid].setdefault(_key(path), path)
     for paper in built:
-        others = [p for p in owners[paper.id] if p != paper.path.resolve()]
-        if not others or _recorded_as(paper, paper.path) and \
-                not any(_recorded_as(paper, other) for other in others):
+        others = [p for key, p in owners[paper.id].items() if key != _key(paper.path)]
+        recorded = [o for o in others if _recorded_as(paper, o)]
+        if not others or (_recorded_as(paper, paper.path) and not recorded):
             continue
         named = " and ".join(display_path(o) for o in others)
-        recorded = [o for o in others if _recorded_as(paper, o)]
         hint = "give each decision its own id."
         if recorded:
             hint = (f"{display_path(recorded[0])} is the approved, recorded paper with that id: "
@@ -102,24 +105,21 @@ def duplicate_ids(papers) -> None:
             (Place(display_path(paper.path), json_path="$.id"),), hint, rule="id"))
 
 
-def _projects(papers) -> list[Path]:
-    """The ``decisions/`` folders the built sources belong to."""
-    found = []
-    for paper in papers:
-        project = projects.of_source(paper.path)
-        if project is not None:
-            found.append(project.decisions)
-    return found
+def _key(path: Path) -> str:
+    """One name for one file, however it is reached (relative, absolute, linked)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
 
 
 def _recorded_as(paper, path: Path) -> bool:
     """True when ``path`` is the source the record of ``paper.id`` was approved from."""
-    project = projects.of_source(path)
-    if project is None:
-        return False
-    record_file = project.records / records.file_name(paper.id, 0)
-    try:
-        recorded = records.read(record_file)
-    except records.BadRecord:
-        return False
-    return (project.root / recorded.source).resolve() == path.resolve()
+    for project in projects.projects_of(path, paper.out_dir):
+        try:
+            recorded = records.read(project.records / records.file_name(paper.id, 0))
+        except records.BadRecord:
+            continue
+        if _key(project.root / recorded.source) == _key(path):
+            return True
+    return False

@@ -33,20 +33,23 @@ def keep_the_record(papers) -> None:
     for paper in papers:
         if paper.failed or paper.id is None:
             continue
-        project = projects.of_source(paper.path)
-        if project is None:
-            continue
-        if project.root not in loaded:
-            loaded[project.root] = records.load(project)
-        found, bad = loaded[project.root]
-        broken = [why for why in bad if why.startswith(f"records/{paper.id}.")]
-        if broken:  # never let a damaged record pass for no record at all
-            paper.problems.append(Problem(
-                f"{broken[0]}.", (Place(display_path(paper.path), json_path="$.id"),),
-                "restore it from git history (git log -- records/); a record is written only "
-                "by approve.", "record"))
-            continue
-        _check(paper, project, found.get(paper.id, []))
+        # held to its own project's records, and to those of the project whose out/ it
+        # writes: a copy kept elsewhere cannot rewrite a recorded paper there
+        for project in projects.projects_of(paper.path, paper.out_dir):
+            if project.root not in loaded:
+                loaded[project.root] = records.load(project)
+            found, bad = loaded[project.root]
+            broken = [why for why in bad if why.startswith(f"records/{paper.id}.")]
+            if broken:  # never let a damaged record pass for no record at all
+                paper.problems.append(Problem(
+                    f"{broken[0]}.", (Place(display_path(paper.path), json_path="$.id"),),
+                    "restore it from git history (git log -- records/); a record is written "
+                    "only by approve.", "record"))
+                break
+            before = len(paper.problems)
+            _check(paper, project, found.get(paper.id, []))
+            if len(paper.problems) > before:
+                break
 
 
 def _check(paper, project, mine: list) -> None:
@@ -67,7 +70,25 @@ def _check(paper, project, mine: list) -> None:
             'set "status" back to "approved"; to correct the paper, add a corrigendum.',
             "record"))
         return
-    listed = paper.corrigenda
+    listed = len(paper.corrigenda)
+    if paper.approval_date is None or paper.approval_date.isoformat() != latest.approved:
+        paper.problems.append(Problem(
+            f"{paper.id} was approved on {_date(latest.approved)} ({latest.shown}), but the "
+            f"source now says {_date(paper.approval_date.isoformat()) if paper.approval_date else 'no date'}.",
+            (Place(here, json_path="$.approval.date"),),
+            "put the approval date back: a correction never changes when the decision was "
+            "made.", "record"))
+        return
+    for record in mine[1:] if mine[0].revision == 0 else mine:
+        index = record.revision - 1
+        if index < listed and paper.corrigenda[index] != (record.date, record.reason):
+            paper.problems.append(Problem(
+                f"corrigendum {record.revision} of {paper.id} is recorded in {record.shown} as "
+                f"approved on {_date(record.date)}, but the source now says something else "
+                "about it.", (Place(here, json_path=f"$.corrigenda[{index}]"),),
+                "put its date and reason back as recorded: an approved correction is never "
+                "rewritten, only corrected by another corrigendum.", "record"))
+            return
     if listed < latest.revision:
         paper.problems.append(Problem(
             f"{latest.shown} records corrigendum {latest.revision}, but the source lists "

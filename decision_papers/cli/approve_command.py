@@ -11,8 +11,8 @@ is the reviewer's step.  A build never writes a record.
 from __future__ import annotations
 
 import argparse
+import shutil
 import datetime as dt
-import json
 from pathlib import Path
 
 from decision_papers import project as projects
@@ -58,7 +58,7 @@ def main(argv, stdout, stderr) -> int:
         return 1
     found, _ = records.load(here)
     mine = found.get(paper.id, [])
-    revision = paper.corrigenda
+    revision = len(paper.corrigenda)
     if mine and mine[-1].revision == revision:
         print(f"{args.id} is already recorded in {mine[-1].shown}; nothing to do.", file=stdout)
         return 0
@@ -69,13 +69,12 @@ def main(argv, stdout, stderr) -> int:
         return 1
     md, figures = paper.outputs[f"{paper.id}.md"], paper.outputs[f"{paper.id}.figures.json"]
     source = _relative(paper.path, here.root)
-    data = _source_dates(paper.path)
+    date, reason = paper.corrigenda[-1] if revision else (paper.approval_date.isoformat(), None)
     record = records.Record(
         here.records / records.file_name(paper.id, revision), paper.id, revision, source,
-        data["form"], paper.approval_date.isoformat(),
-        data["dates"][revision - 1] if revision else paper.approval_date.isoformat(),
+        paper.form, paper.approval_date.isoformat(), date,
         records.text_digest(md), records.figures_digest(figures), commit,
-        mine[-1].shown if mine else None, data["reasons"][revision - 1] if revision else None)
+        mine[-1].shown if mine else None, reason)
     try:
         output.write_atomic(record.path, record.as_json())
     except output.WriteFailed as exc:
@@ -103,6 +102,10 @@ def _committed(here: projects.Project, paper) -> str | None:
     """
     top = git.top_level(here.root)
     if top is None:
+        if shutil.which("git") is None and any((folder / ".git").exists()
+                                               for folder in (here.root, *here.root.parents)):
+            raise _NotCommitted("git is not installed, so the commit that holds the approved "
+                                "text cannot be named; install git, then approve")
         return None
     head = git.commit_id(top)
     files = [paper.path, *(here.out / name for name in sorted(paper.outputs))]
@@ -110,7 +113,11 @@ def _committed(here: projects.Project, paper) -> str | None:
            f'{display_path(here.out)}/ && git commit -m "{paper.id} approved"')
     if head is None:
         raise _NotCommitted(f"nothing is committed yet; {fix}.")
-    relative = [_relative(f, top) for f in files]
+    try:
+        relative = [_relative(f, top) for f in files]
+    except ValueError:
+        raise _NotCommitted(f"{display_path(here.out)}/ or the source is outside the git "
+                            f"repository {top}; keep both in it, then approve") from None
     changed = git.run(top, "status", "--porcelain", "--untracked-files=all", "--", *relative)
     if changed.strip():
         raise _NotCommitted(f"{paper.id} has changes that are not committed; {fix}.")
@@ -122,14 +129,6 @@ def _committed(here: projects.Project, paper) -> str | None:
 
 def _relative(path: Path, root: Path) -> str:
     return path.resolve().relative_to(root.resolve()).as_posix()
-
-
-def _source_dates(path: Path) -> dict:
-    """The form and the corrigenda's dates and reasons, as the (valid) source states them."""
-    data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    corrigenda = data.get("corrigenda", [])
-    return {"form": data["form"], "dates": [c["date"] for c in corrigenda],
-            "reasons": [c["reason"] for c in corrigenda]}
 
 
 def _iso(text: str) -> dt.date:

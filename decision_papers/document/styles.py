@@ -30,3 +30,27 @@ def bullet_style(depth: int, level: int) -> str:
     if depth:
         return f"{NUMBERED_BULLET} {level}"
     return list_bullet(level)
+
+
+PARAGRAPH, TABLE = "paragraph", "table"
+"""The two kinds of Word style the writer uses."""
+
+
+def writer_styles() -> list[tuple[str, str, str]]:
+    """Every style the DOCX writer uses: ``(name, kind, what it is used for)``.
+
+    A form's reference document (``templates/<form>/reference.docx``) must
+    define each of them; the writer checks this before it writes anything.
+    """
+    used = {0: "the paper's title", 1: "part headings", 2: "section headings"}
+    found = [("Normal", PARAGRAPH, "body text")]
+    found += [(style, PARAGRAPH, used[level]) for level, style in HEADING_STYLES.items()]
+    found += [(list_bullet(level), PARAGRAPH, f"bullets at level {level}")
+              for level in range(1, MAX_BULLET_LEVEL + 1)]
+    found += [(NUMBERED, PARAGRAPH, "numbered paragraphs (3.1, 3.2…)"),
+              (CONTINUED, PARAGRAPH, "follow-on paragraphs inside a numbered paragraph")]
+    found += [(f"{NUMBERED_BULLET} {level}", PARAGRAPH,
+               f"bullets at level {level} inside a numbered paragraph")
+              for level in range(1, MAX_BULLET_LEVEL + 1)]
+    found.append(("Table Grid", TABLE, "tables"))
+    return found

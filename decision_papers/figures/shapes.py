@@ -15,7 +15,7 @@ from decision_papers.figures.kinds import KINDS, BadValue, Claim, Duration
 from decision_papers.figures.ledger import OPS
 from decision_papers.figures.model import Entry, Formula, Relation
 from decision_papers.figures.thresholds import RulesValue
-from decision_papers.source.walk import FIGURE_LEAVES, leaves
+from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
 
 FORMULA_KEYS = ("sum", "difference", "product", "quotient", "percent_of", "same_as",
                 "approximately")
@@ -42,6 +42,8 @@ class Collector:
         """Path parts of the decision date field, for authorised periods."""
         self.unreadable: set[str] = set()
         """Ids of figures whose stated value could not be read (already reported)."""
+        self.sign_offs: tuple = ()
+        """The form's sign-off date rules (``render.forms.DateRule``)."""
 
     def stated(self, fid: str, kind: str, value, path: tuple, label: str | None = None):
         """A figure typed in the source."""
@@ -69,9 +71,18 @@ class Collector:
         return True
 
 
-def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple) -> Collector:
-    """Every entry and relation of a validated source."""
+def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple,
+            sign_offs=(), not_in_force=frozenset()) -> Collector:
+    """Every entry and relation of a validated source.
+
+    ``sign_offs`` are the form's date rules (``render.forms.DateRule``): the
+    sign-off dates its descriptor says must come in order.  ``not_in_force``
+    are rules the paper uses that have no value yet on its decision date,
+    already reported: what uses them is left uncomputed, with no second message.
+    """
     c = Collector(data, decision_date)
+    c.sign_offs = tuple(sign_offs)
+    c.unreadable.update(not_in_force)
     _stated_leaves(c)
     for key, block in data.get("contracts", {}).items():
         _contract(c, f"contracts.{key}", ("contracts", key), block)
@@ -398,7 +409,7 @@ def _rules(c: Collector, rules: dict[str, RulesValue], stated: dict) -> None:
                   label=value.name, value=value.value, value_kind=value.kind,
                   describe=value.describe())
     for key in stated:
-        if f"thresholds.{key}" not in rules:
+        if f"thresholds.{key}" not in rules and f"thresholds.{key}" not in c.unreadable:
             c.bad.append((("thresholds", key),
                           f'thresholds.{key} is not a threshold in the rules file, so its value '
                           "cannot be checked.",
@@ -491,13 +502,13 @@ def _dates(c: Collector, data: dict) -> None:
     if "published" in dates and "decision" in dates:
         c.relate("date_order", "not_after", ["dates.decision", "dates.published"],
                  ("dates", "published"), "a decision cannot be published before it is made")
-    if "decision" in dates and c.decision_date:
+    if "decision" in dates and c.decision_date and tuple(c.decision_date) != ("dates", "decision"):
         c.formula("dates.decision", "same_as", [_decision_id(c)], at=("dates", "decision"))
-    approval, ceo = data.get("approval", {}), data.get("chief_executive", {})
-    if approval.get("date") and ceo.get("date"):
-        c.relate("date_order", "not_after", ["chief_executive.date", "approval.date"],
-                 ("chief_executive", "date"), "the chief executive must be consulted on or before "
-                 "the day of approval")
+    for rule in c.sign_offs:
+        before, after = tuple(rule.before.split(".")), tuple(rule.after.split("."))
+        if value_at(data, before) is not None and value_at(data, after) is not None:
+            c.relate("date_order", "not_after", [rule.before, rule.after], before, rule.why)
+    approval = data.get("approval", {})
     corrected = ["approval.date"] if approval.get("date") else []
     for index, _ in enumerate(data.get("corrigenda", [])):
         if corrected:

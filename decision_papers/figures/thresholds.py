@@ -21,6 +21,9 @@ from decision_papers.problems import Place, Problem, ProblemsFound, shorten
 from decision_papers.source.load import Source, display_path, load
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+_MENTION = re.compile(r"\b((?:thresholds|rates)\.[a-z0-9_]+)")
+IMPLIED = {"vat": ("rates.vat",)}
+"""Rules a source block uses without naming them: a VAT block takes the VAT rate."""
 SECTIONS = {"thresholds": ("money", "amount"), "rates": ("percentage", "percentage")}
 """Rules file sections: figure kind and the key each dated value is under."""
 
@@ -48,12 +51,16 @@ class RulesValue:
 
 
 def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
-               named_at: Place | None = None, dated_at: Place | None = None):
+               named_at: Place | None = None, dated_at: Place | None = None,
+               used=None):
     """Return ``({figure id: RulesValue}, problems)`` for the rules in force on ``as_of``.
 
     ``named_at`` is where the source names the rules file, for the message
     when there is no such file; ``dated_at`` is where it gives the decision
-    date, for the message when no value is in force yet.
+    date, for the message when no value is in force yet.  ``used`` (figure
+    ids) limits that message to the thresholds and rates the paper uses: a
+    paper from 2019 needs no value for a delegation limit first set in 2023
+    unless it names it.  ``None`` means every one is used.
     """
     path = rules_dir / f"{name}.json"
     display = shown(rules_dir, name)
@@ -75,7 +82,8 @@ def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
                            key=lambda pair: pair[0])
             current = [v for start, v in dated if start <= as_of]
             if not current:
-                later[fid] = dated[0][0] if dated else None
+                if used is None or fid in used:
+                    later[fid] = dated[0][0] if dated else None
                 continue
             value = current[-1]
             found[fid] = RulesValue(fid, kind, entry["name"], Decimal(value[key_name]),
@@ -90,7 +98,7 @@ def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
             f"{named}" + (f" (the first is from {fmt.date(first)})." if first else "."),
             ((dated_at,) if dated_at else ()) + places,
             "check the year of the date, or add the values then in force to the rules file.",
-            rule="rules"))
+            rule="rules", details={"not_in_force": sorted(later)}))
     return found, problems
 
 
@@ -206,3 +214,13 @@ def _check_number(value: dict, at: tuple, key_name: str, problem) -> None:
                 f"but it is {shorten(json.dumps(number, default=str), 40)}.")
     elif number < 0:
         problem(at + (key_name,), f"the {key_name} must not be negative, but it is {number}.")
+
+
+def used_by(data: dict) -> set[str]:
+    """The threshold and rate ids a source uses: named anywhere in it, or implied by a block."""
+    used = set(_MENTION.findall(json.dumps(data, default=str)))
+    used.update(f"thresholds.{key}" for key in data.get("thresholds", {}))
+    for block, ids in IMPLIED.items():
+        if data.get(block):
+            used.update(ids)
+    return used

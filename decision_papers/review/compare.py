@@ -33,7 +33,6 @@ from decision_papers.render.templates import TEMPLATES_DIR
 from decision_papers.review import git
 from decision_papers.review.git import GitError
 from decision_papers.source.load import MAX_BYTES, display_path
-from decision_papers.source.validate import schema
 
 WORKING_TREE = "working tree"
 
@@ -251,9 +250,12 @@ def _unreadable(suffix: str, data: bytes) -> str | None:
     return None
 
 
-def describe(path: str) -> str:
-    """A JSON path as a reader would name the place: ``paragraph 3.1``."""
-    sections = schema()["properties"]["part1"]["required"]
+def describe(path: str, sections: dict[str, int]) -> str:
+    """A JSON path as a reader would name the place: ``paragraph 3.1``.
+
+    ``sections`` are the form's section numbers, as the paper's figures file
+    lists them (``{"financial": 3}``).
+    """
     if path == "$.title":
         return "the title"
     match = re.fullmatch(r"\$\.(\w+)\[(\d+)\](?:\.statement)?", path)
@@ -263,14 +265,14 @@ def describe(path: str) -> str:
                 "recommendations": f"recommendation {index}",
                 "declarations": f"declaration row {index}"}.get(where, path)
     match = re.fullmatch(r"\$\.part1\.(\w+)\[(\d+)\]", path)
-    if match and match.group(1) in sections:
-        return f"paragraph {sections.index(match.group(1)) + 1}.{int(match.group(2)) + 1}"
+    if match and isinstance(sections.get(match.group(1)), int):
+        return f"paragraph {sections[match.group(1)]}.{int(match.group(2)) + 1}"
     return path
 
 
-def places(paths: list[str]) -> str:
+def places(paths: list[str], sections: dict[str, int]) -> str:
     """``recommendation 1, paragraphs 3.1 and 5.1``."""
-    named = [describe(p) for p in paths]
+    named = [describe(p, sections) for p in paths]
     paragraphs = sorted((n.split(" ", 1)[1] for n in named if n.startswith("paragraph ")),
                         key=lambda n: [int(x) for x in n.split(".")])
     others = [n for n in named if not n.startswith("paragraph ")]
@@ -286,6 +288,8 @@ def figure_changes(old: bytes | None, new: bytes | None) -> list[str]:
     """One line per figure whose printed value changed, appeared or went."""
     before = {f["id"]: f for f in json.loads(old)["figures"]} if old else {}
     after = {f["id"]: f for f in json.loads(new)["figures"]} if new else {}
+    numbered = json.loads(new or old).get("sections") if (new or old) else None
+    sections = numbered if isinstance(numbered, dict) else {}
     lines = []
     for fid in sorted(before.keys() | after.keys()):
         a, b = before.get(fid), after.get(fid)
@@ -295,7 +299,7 @@ def figure_changes(old: bytes | None, new: bytes | None) -> list[str]:
         name = figure.get("label") or fid
         was = a["text"]["default"] if a else "(none)"
         now = b["text"]["default"] if b else "(none)"
-        where = places(figure["printed_at"])
+        where = places(figure["printed_at"], sections)
         lines.append(f"{name}: {was} → {now}" + (f" ({where})" if where else ""))
     return lines
 
@@ -456,8 +460,5 @@ def changed_by(top: Path, rev: str) -> tuple[str, dt.datetime]:
         name, date = git.author_and_date(top, rev)
         return printable(name), dt.datetime.fromisoformat(date)
     name = git.run(top, "config", "user.name", check=False).decode("utf-8", "replace").strip()
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        when = pipeline.source_date({})
-    else:
-        when = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    when = pipeline.epoch() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return printable(name) or "working tree", when

@@ -68,8 +68,10 @@ def author_and_date(top: Path, rev: str) -> tuple[str, str]:
 
 def show(top: Path, rev: str, path: str) -> bytes | None:
     """The bytes of ``path`` (relative to the top) at ``rev``, or None if it has none."""
+    if rev.startswith("-"):
+        return None
     try:
-        return run(top, "show", f"{rev}:{path}")
+        return run(top, "show", "--end-of-options", f"{rev}:{path}")
     except GitError:
         return None
 

@@ -1,21 +1,28 @@
 """Records held against git history: none rewritten, none removed, each one true.
 
 A record is written once by ``approve`` and committed.  Git is the witness:
-the file must still hold the bytes it was first committed with, and the
-commit it names must hold the text it hashes.  Two or three git calls answer
-this for every record at once, so a repository of thousands of papers checks
-quickly.
+the file must still hold the bytes it was first committed with, on every
+line of history (merges included), and a commit must hold the text it
+hashes.  A handful of git calls answer this for every record at once, so a
+repository of thousands of papers checks quickly.  What cannot be checked is
+a finding, not a quiet pass: the gate fails closed.
 """
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from decision_papers import record as records
+from decision_papers.problems import printable
 from decision_papers.project import Project
 from decision_papers.review import git
+
+_NO_BLOB = "0" * 40
 
 
 @dataclass
@@ -28,9 +35,32 @@ class Verdict:
     """What could not be checked, and why (never silently)."""
 
 
+@dataclass
+class _Path:
+    """One record file's life in git history."""
+
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(commit, status, new blob)`` in topological order, oldest first."""
+
+    @property
+    def added(self) -> tuple[str, str, str] | None:
+        return next((c for c in self.changes if c[1] == "A"), None)
+
+
 def verify(project: Project, found: dict[str, list[records.Record]]) -> Verdict:
     """Check every record of ``project`` against its git history."""
     verdict = Verdict()
+    if project.records.is_symlink():
+        verdict.findings.append(
+            "records/ is a symbolic link; the records must be the repository's own folder: "
+            "replace the link with the folder it points to, and commit it.")
+        return verdict
+    if shutil.which("git") is None:
+        if found:
+            verdict.findings.append(
+                "records could not be checked against git history: git is not installed; "
+                "install git and run --check again.")
+        return verdict
     top = git.top_level(project.root)
     if top is None:
         if found:
@@ -38,12 +68,14 @@ def verify(project: Project, found: dict[str, list[records.Record]]) -> Verdict:
                                  "not checked against git history.")
         return verdict
     try:
-        folder = project.records.resolve().relative_to(top).as_posix()
-        _unchanged(top, folder, verdict)
-        _true(top, project, found, verdict)
-    except (git.GitError, ValueError) as exc:
-        if found:
-            verdict.notes.append(f"note: records were not checked against git history ({exc}).")
+        folder = (project.root.resolve() / "records").relative_to(top).as_posix()
+        history = _history(top, folder)
+        _unchanged(top, project, folder, history, verdict)
+        _true(top, project, found, history, verdict)
+    except (git.GitError, ValueError, OSError) as exc:
+        verdict.findings.append(f"records could not be checked against git history "
+                                f"({printable(str(exc))}); fix what stops git, then run --check "
+                                "again.")
         return verdict
     if git.is_shallow(top):
         verdict.notes.append("note: this clone is shallow, so records were checked against the "
@@ -52,42 +84,71 @@ def verify(project: Project, found: dict[str, list[records.Record]]) -> Verdict:
     return verdict
 
 
-def _unchanged(top: Path, folder: str, verdict: Verdict) -> None:
+def _history(top: Path, folder: str) -> dict[str, _Path]:
+    """Every change to a file under ``folder`` on every line of history, oldest first.
+
+    ``diff-tree -m`` compares a merge with each parent, so a record replaced
+    in a merge, or first committed in one, is seen; ``-z`` keeps any file
+    name exactly as it is.
+    """
+    if git.commit_id(top) is None:
+        return {}
+    commits = git.run(top, "rev-list", "--topo-order", "--reverse", "HEAD")
+    try:
+        result = subprocess.run(
+            ["git", "diff-tree", "--stdin", "--root", "-m", "-r", "--no-renames", "--no-abbrev", "-z",
+             "--raw", "--", folder], cwd=top, input=commits, capture_output=True)
+    except OSError as exc:
+        raise git.GitError(f"cannot run git ({exc.strerror or exc})") from None
+    if result.returncode:
+        raise git.GitError(result.stderr.decode("utf-8", "replace").strip() or "git diff-tree failed")
+    history: dict[str, _Path] = {}
+    tokens = iter(result.stdout.split(b"\0"))
+    commit = None
+    for token in tokens:
+        if token.startswith(b":"):
+            path = next(tokens).decode("utf-8", "surrogateescape")
+            *_, blob, status = token.decode("ascii").split()
+            history.setdefault(path, _Path()).changes.append((commit, status[:1], blob))
+        elif token.strip():
+            commit = token.decode("ascii").strip()
+    return history
+
+
+def _unchanged(top: Path, project: Project, folder: str, history: dict[str, _Path],
+               verdict: Verdict) -> None:
     """Every record file still holds the bytes it was first committed with."""
-    log = git.run(top, "log", "--no-renames", "--no-abbrev", "--raw",
-                  "--format=%x01%H%x00%an%x00%as", "--", folder)
-    history: dict[str, list[tuple[str, str, str, str, str]]] = {}
-    for entry in reversed(log.decode("utf-8", "surrogateescape").split("\x01")[1:]):
-        head, *lines = entry.split("\n")
-        commit, author, date = head.split("\0")
-        for line in lines:
-            if not line.startswith(":"):
-                continue
-            info, path = line.split("\t", 1)
-            _, _, _, blob, status = info.split()
-            history.setdefault(path, []).append((commit, author, date, status[:1], blob))
-    paths = sorted(history)
-    present = [p for p in paths if (top / p).is_file()]
+    present = [p for p in sorted(history) if (top / p).is_file() and not (top / p).is_symlink()]
     current = dict(zip(present, _blobs(top, present)))
-    for path in paths:
-        changes = history[path]
-        added = next((c for c in changes if c[3] == "A"), None)
+    for path in sorted(history):
+        life = history[path]
+        added = life.added
         if added is None:
             continue
-        shown, first = path.removeprefix(folder + "/"), added[0][:7]
-        restore = f"restore it: git checkout {first} -- {path}"
-        later = [c for c in changes[changes.index(added) + 1:] if c[4] != added[4]]
-        by = f" in commit {later[-1][0][:7]} ({later[-1][1]}, {later[-1][2]})" if later else \
-            " (not committed yet)"
+        shown = f"records/{path.removeprefix(folder + '/')}"
+        first = added[0][:7]
+        target = path if project.root.resolve() == top else f":/{path}"
+        restore = f"restore it: git checkout {first} -- {shlex.quote(target)}"
         if path not in current:
+            gone = [c for c in life.changes if c[1] == "D"]
+            by = _by(top, gone[-1][0]) if gone else " (not committed yet)"
             verdict.findings.append(
-                f"record removed: records/{shown} was deleted{by}, but a record is never "
-                f"removed; {restore}.")
-        elif current[path] != added[4]:
+                f"record removed: {shown} was deleted{by}, but a record is never removed; "
+                f"{restore}.")
+        elif current[path] != added[2]:
+            later = [c for c in life.changes if c[2] not in (added[2], _NO_BLOB)]
+            by = _by(top, later[0][0]) if later else " (not committed yet)"
             verdict.findings.append(
-                f"record rewritten: records/{shown} was changed{by} after it was recorded in "
-                f"commit {first}, but a record is never rewritten; {restore} (to correct the "
-                "paper, add a corrigendum and approve it).")
+                f"record rewritten: {shown} was changed{by} after it was recorded in commit "
+                f"{first}, but a record is never rewritten; {restore} (to correct the paper, "
+                "add a corrigendum and approve it).")
+
+
+def _by(top: Path, commit: str) -> str:
+    """`` in commit 4c1d2e9 (Ada Officer, 2024-10-01)``."""
+    name, _, date = git.run(top, "log", "-1", "--format=%an%x00%as", commit
+                            ).decode("utf-8", "replace").strip().partition("\0")
+    return f" in commit {commit[:7]} ({printable(name)}, {date})"
 
 
 def _blobs(top: Path, paths: list[str]) -> list[str]:
@@ -97,34 +158,43 @@ def _blobs(top: Path, paths: list[str]) -> list[str]:
     return git.run(top, "hash-object", "--", *paths).decode().split()
 
 
-def _true(top: Path, project: Project, found: dict, verdict: Verdict) -> None:
-    """Each record's commit holds the text the record hashes."""
+def _true(top: Path, project: Project, found: dict, history: dict[str, _Path],
+          verdict: Verdict) -> None:
+    """Each record's text is held by git: at the commit it names, or, where that commit
+    is gone (a squash or rebase merge), at the commit that added the record."""
     wanted = []
     for pid in sorted(found):
+        out = os.path.relpath(project.out.resolve() / f"{pid}.md", top).replace(os.sep, "/")
+        folder = (project.root.resolve() / "records").relative_to(top).as_posix()
         for record in found[pid]:
-            if record.commit:
-                out = (project.out / f"{pid}.md").resolve().relative_to(top).as_posix()
-                wanted.append((record, f"{record.commit}:{out}", out))
+            if not record.commit:
+                continue
+            life = history.get(f"{folder}/{record.path.name}")
+            adding = life.added[0] if life and life.added else None
+            wanted.append((record, out, record.commit, adding))
     if not wanted:
         return
-    shallow_missing = 0
-    contents = _contents(top, [name for _, name, _ in wanted])
-    for (record, _, out), data in zip(wanted, contents):
-        if data is None and not git.is_commit(top, record.commit):
-            if git.is_shallow(top):
-                shallow_missing += 1
-                continue
-            verdict.findings.append(
-                f"record untrue: {record.shown} names commit {record.commit[:7]}, which this "
-                "repository does not hold; restore the record from git history (git log -- "
-                f"{record.shown}).")
-        elif data is None or records.text_digest(data) != record.text_sha256:
-            verdict.findings.append(
-                f"record untrue: {record.shown} says commit {record.commit[:7]} holds its text, "
-                f"but {out} there is different; a record is written only by approve: restore "
-                f"it from git history (git log -- {record.shown}).")
-    if shallow_missing:
-        verdict.notes.append(f"note: {shallow_missing} record(s) name commits older than this "
+    names = [f"{rev}:{out}" for record, out, named, adding in wanted
+             for rev in (named, adding or named)]
+    contents = iter(_contents(top, names))
+    missing = 0
+    for record, out, named, adding in wanted:
+        at_named, at_adding = next(contents), next(contents)
+        if at_named is not None and records.text_digest(at_named) == record.text_sha256:
+            continue
+        if at_named is None and at_adding is not None and \
+                records.text_digest(at_adding) == record.text_sha256:
+            continue  # its commit was squashed or rebased away; the record's own holds it
+        if at_named is None and not git.is_commit(top, named) and git.is_shallow(top):
+            missing += 1
+            continue
+        verdict.findings.append(
+            f"record untrue: {record.shown} says commit {named[:7]} holds its text, but "
+            f"{out} there is {'different' if at_named is not None else 'not to be found'}; a "
+            f"record is written only by approve: restore it from git history (git log -- "
+            f"{record.shown}).")
+    if missing:
+        verdict.notes.append(f"note: {missing} record(s) name commits older than this "
                              "shallow clone holds; their text was not checked.")
 
 

@@ -71,11 +71,15 @@ def location_problems(source: Source) -> list[Problem]:
     path = location_path(source)
     if path is None:
         return []
-    try:
-        top = git.top_level(path)
-        if top is None or not _committable(top, [path]):
+    try:  # the path as written, and where a link in it really leads
+        for candidate in dict.fromkeys((path, path.resolve())):
+            top = git.top_level(candidate)
+            if top is not None and _committable(top, [candidate]):
+                path = candidate
+                break
+        else:
             return []
-    except (OSError, ValueError):  # a name too long, say: no file could be there
+    except (OSError, ValueError, RuntimeError):  # a name too long, say: no file could be there
         return []
     example = os.path.relpath(top.parent / "confidential" / path.name, source.path.parent)
     folder = path.resolve().parent

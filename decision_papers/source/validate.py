@@ -137,10 +137,14 @@ def capped(problems: list[Problem], display: str, rule: str) -> list[Problem]:
         (Place(display),), rule=rule, details={"stands_for": more})]
 
 
-def validate(source: Source) -> list[Problem]:
-    """Return the schema problems in ``source``, in file order (the first ``SHOWN``)."""
+def validate(source: Source, validator: Draft202012Validator | None = None) -> list[Problem]:
+    """Return the schema problems in ``source``, in file order (the first ``SHOWN``).
+
+    ``validator`` checks against another schema (a form pack's descriptor) in
+    the same plain words; by default, the decision schema.
+    """
     problems: dict[Problem, None] = {}  # a dict keeps order and finds repeats at once
-    errors = list(_validator().iter_errors(source.data))
+    errors = list((validator or _validator()).iter_errors(source.data))
     bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
     for error in errors:
         if error.validator == "pattern" and tuple(error.absolute_path) in bad_dates:

@@ -50,3 +50,12 @@ def _walk(value, sub, parts):
             child = prefix[index] if index < len(prefix) else rest
             if isinstance(child, dict):
                 yield from _walk(item, child, parts + (index,))
+
+
+def value_at(data, parts) -> object:
+    """The value at ``parts`` (keys) in ``data``, or None where there is none."""
+    for part in parts:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data

@@ -4,11 +4,19 @@ Dispatches on block type through ``HANDLERS``, one small function each.  Uses
 real Word styles (Title, Heading 1/2, List Bullet, Table Grid) plus two
 paragraph styles of our own for pipeline-numbered paragraphs, so the paper
 stays editable in Word and readable by screen readers.
+
+A form may have a reference document (``templates/<form>/reference.docx``, as
+pandoc's ``--reference-doc``): then a paper starts from it, keeping its
+styles, page, header and footer, and only its body is replaced.  A reference
+document that cannot be used raises ``ReferenceProblem``, whose message says
+why in plain words, before anything is written.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
+from pathlib import Path
 
 from docx import Document as new_docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -16,8 +24,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET,
-                                             bullet_style, list_bullet)
+                                             PARAGRAPH, TABLE, bullet_style, list_bullet, writer_styles)
+from decision_papers.problems import printable
+from decision_papers.review import read_docx
+from decision_papers.source.load import display_path
 from decision_papers.writers import docx_xml
+from decision_papers.writers.output import plain_reason
 from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Table
 
 BULLET_INDENT = Cm(0.63)
@@ -25,19 +37,40 @@ INDENT = Cm(1.27)
 FONT = "Arial"
 
 
-def render(doc: Document) -> bytes:
-    """Build the DOCX for ``doc`` and return its bytes (not yet normalised)."""
-    word = new_document(doc)
+class ReferenceProblem(Exception):
+    """A form's reference document cannot be used; the message says why in plain words.
+
+    ``path`` is the reference document and ``hint`` (or ``None``) how to fix it.
+    """
+
+    def __init__(self, path: Path, message: str, hint: str | None = None):
+        self.path, self.hint = Path(path), hint
+        super().__init__(message)
+
+
+def render(doc: Document, reference: Path | None = None) -> bytes:
+    """Build the DOCX for ``doc`` and return its bytes (not yet normalised).
+
+    With ``reference``, the paper starts from that Word document (see
+    ``new_document``); ``ReferenceProblem`` if it cannot be used.
+    """
+    word = new_document(doc, reference)
     for block in doc.blocks:
         HANDLERS[type(block)](word, block, 0)
     return save(word)
 
 
-def new_document(doc: Document):
+def new_document(doc: Document, reference: Path | None = None):
     """An empty python-docx document with the paper's page, styles and properties.
 
-    Shared with ``redline`` so a redline looks exactly like the paper.
+    Shared with ``redline`` so a redline looks exactly like the paper.  With
+    ``reference`` (a form's ``reference.docx``) it is that document with its
+    body emptied: its styles, page, header and footer are kept, and the
+    paper's own line (reference, form version, page numbers, any marking)
+    replaces the text of the first paragraph of each header and footer.
     """
+    if reference is not None:
+        return _from_reference(doc, Path(reference))
     word = new_docx()
     docx_xml.drop_template_leftovers(word)
     docx_xml.scrub_settings(word, doc.meta.language)
@@ -55,20 +88,117 @@ def save(word) -> bytes:
     return buffer.getvalue()
 
 
+def _from_reference(doc: Document, path: Path):
+    word = open_reference(path)
+    docx_xml.drop_reference_leftovers(word)
+    docx_xml.scrub_settings(word, doc.meta.language)
+    docx_xml.strip_revision_ids(word)
+    section = word.sections[0]
+    for kind in ("", "first_page_", "even_page_"):  # every header and footer a page may show
+        for part, line in ((getattr(section, f"{kind}header"), _header_line),
+                           (getattr(section, f"{kind}footer"), _footer_line)):
+            if kind and part.is_linked_to_previous:
+                continue  # not defined: those pages show the primary one
+            docx_xml.strip_revision_ids_from(part._element)  # noqa: SLF001
+            paragraph = part.paragraphs[0] if part.paragraphs else part.add_paragraph()
+            paragraph.clear()
+            line(paragraph, doc)
+    docx_xml.set_default_language(word, doc.meta.language)
+    docx_xml.clear_core_properties(word)
+    _properties(word, doc)
+    return word
+
+
+_STYLE_TYPES = {PARAGRAPH: WD_STYLE_TYPE.PARAGRAPH, TABLE: WD_STYLE_TYPE.TABLE}
+
+_STYLE_HINT = ("define each style in the reference document (in Word: the Styles pane, New "
+               "Style, with exactly that name), or start from templates/pcd-april-2023/reference.docx.")
+
+
+def open_reference(path: Path):
+    """The reference document at ``path``, checked, with its body emptied.
+
+    Raises ``ReferenceProblem`` if it cannot be read, is not a Word document,
+    would expand like a zip bomb (refused before anything is expanded), has no
+    page setup, or lacks any style the writer uses (all of them are named).
+    """
+    shown = display_path(path)
+    try:
+        if not path.is_file():
+            reason = "it is not a file" if path.exists() else "it does not exist"
+            raise ReferenceProblem(path, f"cannot read {shown}: {reason}.")
+        with open(path, "rb") as handle:  # one open file: what is checked is what is read
+            try:
+                with zipfile.ZipFile(handle) as archive:
+                    read_docx.check_archive(archive)
+            except read_docx.Refused as exc:
+                raise ReferenceProblem(path, f"{shown} is refused: {exc}") from None
+            except (zipfile.BadZipFile, ValueError, EOFError):
+                raise ReferenceProblem(
+                    path, f"{shown} is not a Word document (.docx): it is not a zip archive, "
+                    "as every .docx is.", "save the form's reference document from Word as "
+                    "a Word Document (.docx).") from None
+            handle.seek(0)
+            try:
+                word = new_docx(handle)
+            except Exception as exc:  # noqa: BLE001 - whatever python-docx or lxml met
+                raise ReferenceProblem(
+                    path, f"{shown} is not a Word document (.docx) that can be read: "
+                    f"{_unreadable(exc)}.", "save the form's reference document from Word "
+                    "as a Word Document (.docx).") from None
+    except OSError as exc:
+        raise ReferenceProblem(path, f"cannot read {shown}: {plain_reason(exc)}.") from None
+    missing = []
+    for name, kind, purpose in writer_styles():
+        style = word.styles[name] if name in word.styles else None
+        if style is None or style.type != _STYLE_TYPES[kind]:
+            missing.append(f'no {kind} style "{name}", which the writer uses for {purpose}')
+    if missing:
+        if len(missing) > 1:
+            missing[-1] = f"and {missing[-1]}"
+        raise ReferenceProblem(path, f"{shown} has {'; '.join(missing)}.", _STYLE_HINT)
+    if not docx_xml.empty_body(word):
+        raise ReferenceProblem(path, f"{shown} has no page setup (the section properties "
+                               "that end a document's body).", "save it again from Word.")
+    return word
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why python-docx could not read a file, in plain words."""
+    text = str(exc)
+    if isinstance(exc, KeyError):  # zipfile: "There is no item named 'x' in the archive"
+        name = text.split("'")[1] if text.count("'") >= 2 else text
+        return f"it has no {printable(name)[:100]} part"
+    if "content type is" in text:
+        kind = text.rsplit("content type is", 1)[1].strip(" '")
+        return f"its main part is not a document but {printable(kind)[:120]}"
+    if isinstance(exc, SyntaxError):  # lxml's XMLSyntaxError
+        return "a part's XML is damaged"
+    return printable(text)[:200] or type(exc).__name__
+
+
 def _page_setup(word, doc: Document) -> None:
     section = word.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)  # A4
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.54))
-    header = section.header.paragraphs[0]
+    _header_line(section.header.paragraphs[0], doc)
+    _footer_line(section.footer.paragraphs[0], doc)
+
+
+def _header_line(header, doc: Document) -> None:
+    """The paper's reference (after any marking) as the text of ``header``."""
     header.text = doc.meta.reference
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    footer = section.footer.paragraphs[0]
     if doc.meta.marking:  # a protective marking goes at the top and bottom of every page
         header.text = f"{doc.meta.marking}\t{doc.meta.reference}"
         header.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        for paragraph in (header, ):
-            paragraph.runs[0].bold = True
+        header.runs[0].bold = True
+
+
+def _footer_line(footer, doc: Document) -> None:
+    """Any marking, the form version and ``Page N of M``, added to ``footer``."""
+    if doc.meta.marking:
         footer.add_run(doc.meta.marking).bold = True
         footer.add_run("\t")
     footer.add_run(f"{doc.meta.form_version}\tPage ")
@@ -78,8 +208,16 @@ def _page_setup(word, doc: Document) -> None:
 
 
 def _styles(word, doc: Document) -> None:
-    styles = word.styles
     docx_xml.set_default_language(word, doc.meta.language)
+    add_paper_styles(word)
+
+
+def add_paper_styles(word) -> None:
+    """Arial everywhere, and the styles of our own, on python-docx's default template.
+
+    ``scripts/make_reference_docx.py`` starts a form's reference document from these.
+    """
+    styles = word.styles
     normal = styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(11)
     normal.paragraph_format.space_after = Pt(6)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
 
 UNWANTED_RELS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
@@ -54,27 +55,35 @@ def strip_revision_ids(document) -> None:
     They identify editing sessions of the machine that made the template, and
     mean nothing in a generated paper.
     """
-    rsid = qn("w:rsid")
     for root in (document.element, document.styles.element):
-        for element in list(root.iter()):
-            if element.tag == rsid:
-                element.getparent().remove(element)
-                continue
-            for name in [a for a in element.attrib if a.split("}")[-1].startswith("rsid")]:
-                del element.attrib[name]
+        strip_revision_ids_from(root)
 
 
 def set_default_language(document, language: str) -> None:
     """Set ``w:lang`` on the document defaults so spelling uses ``language``."""
-    styles = document.styles.element
-    rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    rpr = rpr_default.find(qn("w:rPr"))
+    rpr = _default_run_properties(document)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
     for attr in ("w:val", "w:eastAsia", "w:bidi"):
         lang.set(qn(attr), language)
+
+
+def _default_run_properties(document):
+    """``w:docDefaults/w:rPrDefault/w:rPr`` of the styles part, made if missing.
+
+    Python-docx's template has them; a reference document made elsewhere may not.
+    """
+    styles = document.styles.element
+    parent = styles
+    for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"):
+        child = parent.find(qn(tag))
+        if child is None:
+            child = OxmlElement(tag)
+            parent.insert(0, child)  # docDefaults comes first in w:styles; the others are alone
+        parent = child
+    return parent
 
 
 def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
@@ -193,3 +202,150 @@ def track_row(row, kind: str, rev_id: int, author: str, date: str) -> None:
     """
     tr_pr = row._tr.get_or_add_trPr()  # noqa: SLF001
     tr_pr.insert_element_before(_revision(kind, rev_id, author, date), "w:trPrChange")
+
+
+# Reference documents (``templates/<form>/reference.docx``): a paper starts from
+# the form's own document, keeping its styles, page, header and footer.
+
+REFERENCE_LEFTOVERS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
+    "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+    "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+    "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
+    "http://schemas.microsoft.com/office/2011/relationships/people",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/glossaryDocument",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate",
+)
+"""Parts of a reference document a paper must not carry: its comments and their
+authors, custom properties, building blocks and the path of its Word template."""
+
+
+def drop_reference_leftovers(document) -> None:
+    """Remove ``UNWANTED_RELS`` and ``REFERENCE_LEFTOVERS`` from the package, body and settings."""
+    unwanted = UNWANTED_RELS + REFERENCE_LEFTOVERS
+    for part in [document.part, document.part._settings_part]:  # noqa: SLF001
+        for rid in [r for r, rel in part.rels.items() if rel.reltype in unwanted]:
+            part.drop_rel(rid)
+    rels = document.part.package.rels
+    for rid in [r for r, rel in rels.items() if rel.reltype in unwanted]:
+        del rels[rid]
+        rels.related_parts.pop(rid, None)
+
+
+def empty_body(document) -> bool:
+    """Remove everything from the body but its last section properties (the page).
+
+    Returns False, leaving the body as it is, if it has no section properties.
+    """
+    body = document.element.body
+    last = body[-1] if len(body) else None
+    if last is None or last.tag != qn("w:sectPr"):
+        return False
+    for child in list(body)[:-1]:
+        body.remove(child)
+    return True
+
+
+def clear_core_properties(document) -> None:
+    """Remove every core property (``docProps/core.xml``), so only those set after remain."""
+    element = document.core_properties._element  # noqa: SLF001
+    for child in list(element):
+        element.remove(child)
+
+
+def strip_revision_ids_from(element) -> None:
+    """``strip_revision_ids`` for one more part, such as a header or footer."""
+    rsid = qn("w:rsid")
+    for item in list(element.iter()):
+        if item.tag == rsid:
+            item.getparent().remove(item)
+            continue
+        for name in [a for a in item.attrib if a.split("}")[-1].startswith("rsid")]:
+            del item.attrib[name]
+
+
+# For ``scripts/make_reference_docx.py``, which makes a form's reference document.
+
+def set_default_font(document, name: str, half_points: int) -> None:
+    """Set the document defaults' font (every script) and size, replacing theme fonts."""
+    rpr = _default_run_properties(document)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+    for tag in ("w:sz", "w:szCs"):
+        size = rpr.find(qn(tag))
+        if size is None:
+            size = OxmlElement(tag)
+            rpr.append(size)
+        size.set(qn("w:val"), str(half_points))
+
+
+def keep_only_styles(document, names) -> None:
+    """Remove every style not in ``names``, and not a default or a base of one kept.
+
+    Also removes latent styles (Word's list of built-in styles it may add) and
+    ``w:link``/``w:next`` references to styles that are gone.
+    """
+    names = {BabelFish.ui2internal(name) for name in names}  # "Heading 1" is "heading 1" inside
+    root = document.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
+    wanted = {s.get(qn("w:styleId")) for s in by_id.values()
+              if s.get(qn("w:default")) == "1" or _style_name(s) in names}
+    for style_id in list(wanted):  # and what they are based on
+        while style_id in by_id:
+            based = by_id[style_id].find(qn("w:basedOn"))
+            style_id = based.get(qn("w:val")) if based is not None else None
+            if style_id:
+                wanted.add(style_id)
+    for style_id, style in by_id.items():
+        if style_id not in wanted:
+            root.remove(style)
+            continue
+        for tag in ("w:link", "w:next"):
+            ref = style.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in wanted:
+                style.remove(ref)
+    for latent in root.findall(qn("w:latentStyles")):
+        root.remove(latent)
+
+
+def _style_name(style) -> str | None:
+    name = style.find(qn("w:name"))
+    return None if name is None else name.get(qn("w:val"))
+
+
+def keep_only_used_numbering(document) -> None:
+    """Remove list definitions (``numbering.xml``) that no style uses."""
+    styles = document.styles.element
+    used = {n.get(qn("w:val")) for n in styles.iter(qn("w:numId"))}
+    numbering = document.part.numbering_part.element
+    abstract = set()
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) in used:
+            abstract.add(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+        else:
+            numbering.remove(num)
+    for definition in numbering.findall(qn("w:abstractNum")):
+        if definition.get(qn("w:abstractNumId")) not in abstract:
+            numbering.remove(definition)
+
+
+def shade_cell(cell, fill: str) -> None:
+    """Fill a table cell with the colour ``fill`` (``RRGGBB``)."""
+    tc_pr = cell._tc.get_or_add_tcPr()  # noqa: SLF001
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    tc_pr.append(shading)
+
+
+def move_table_before(table, paragraph) -> None:
+    """Move ``table`` to just before ``paragraph`` (a header's banner above its text)."""
+    paragraph._p.addprevious(table._tbl)  # noqa: SLF001

@@ -38,7 +38,8 @@ def _value(value):
     return str(value)
 
 
-def render(source: Source, figures: Ledger, references: list[Reference]) -> bytes:
+def render(source: Source, figures: Ledger, references: list[Reference],
+           sections: dict[str, int] | None = None) -> bytes:
     """The figures file's bytes: sorted, indented, stable from build to build."""
     printed: dict[str, dict] = {}
     for ref in references:
@@ -68,4 +69,6 @@ def render(source: Source, figures: Ledger, references: list[Reference]) -> byte
             "printed_at": sorted(printed.get(fid, {}).get("at", ())),
         })
     document = {"decision": source.data["id"], "figures": items}
+    if sections:  # the form's section numbers, so a reader can say "paragraph 3.1"
+        document["sections"] = sections
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -64,9 +64,10 @@ def test_a_level_4_heading_names_its_template_and_line(form, tmp_path):
 
 def test_a_level_5_heading_made_by_a_macro_names_the_macro_line(form, tmp_path):
     macros = form / "_macros.md.j2"
-    text = macros.read_text(encoding="utf-8").replace("### {{ number }}.", "##### {{ number }}.")
+    text = macros.read_text(encoding="utf-8").replace("### {{ section.number }}.",
+                                                      "##### {{ section.number }}.")
     macros.write_text(text, encoding="utf-8")
-    line = text.splitlines().index("##### {{ number }}. {{ heading }}") + 1
+    line = text.splitlines().index("##### {{ section.number }}. {{ section.heading }}") + 1
     result = build_with_templates(form, tmp_path)
     assert_one_clean_error(result, tmp_path / "out")
     assert result.err.splitlines()[0].startswith(
@@ -195,6 +196,7 @@ def test_any_malformed_rules_file_is_a_located_error(tmp_path, broken):
 def test_rules_messages_name_the_real_rules_folder(tmp_path):
     data = json.loads(MINIMAL.read_text(encoding="utf-8"))
     data["chief_executive"]["date"] = "2000-01-01"
+    data["thresholds"] = {"dmpc_tender": 500000}  # a paper is held only to the rules it uses
     source = tmp_path / "minimal.json"
     source.write_text(json.dumps(data), encoding="utf-8")
     folder = tmp_path / "rules"

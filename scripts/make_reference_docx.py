@@ -1,0 +1,161 @@
+"""Make ``templates/pcd-april-2023/reference.docx``, the MOPAC PCD form's reference document.
+
+A form's reference document (as pandoc's ``--reference-doc``) holds the look
+of that body's form: its styles, fonts, page size and margins, header and
+footer.  Every paper of the form starts from it; only its body is replaced.
+
+Run from the repository's root, and commit the result::
+
+    .venv/bin/python scripts/make_reference_docx.py           # (re)write it
+    .venv/bin/python scripts/make_reference_docx.py --check   # exit 1 if it is not what this makes
+
+What it makes, from python-docx's default template:
+
+- A4, margins 2 cm at the sides and bottom and 3 cm at the top (room for the
+  banner), header and footer 1 cm from the edge;
+- Arial everywhere, 11 point body text, black headings;
+- only the styles the writer uses (``document.styles.writer_styles()``), plus
+  Header and Footer and the defaults Word needs; no latent styles, and only
+  the list definitions those styles use (about 8 KB instead of 430 KB);
+- a header with a black banner reading "MAYOR OF LONDON OFFICE FOR POLICING
+  AND CRIME" above an empty paragraph, where the writer puts the paper's
+  reference (and any protective marking);
+- a footer whose first paragraph shows what the writer puts there: the form
+  version and "Page N of M" (``PAGE`` and ``NUMPAGES`` fields);
+- a short body showing each style (a paper never carries it: its body is
+  replaced), and fixed document properties.
+
+The bytes are the same on every run (fixed zip times and order, fixed
+properties), so the committed file changes only when this script does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from decision_papers.document.styles import PARAGRAPH, writer_styles  # noqa: E402
+from decision_papers.writers import docx as write_docx  # noqa: E402
+from decision_papers.writers import docx_xml  # noqa: E402
+from decision_papers.writers.output import normalise_docx, write_atomic  # noqa: E402
+
+TARGET = ROOT / "templates" / "pcd-april-2023" / "reference.docx"
+BANNER = "MAYOR OF LONDON OFFICE FOR POLICING AND CRIME"
+FORM_VERSION = "PCD April 2023"
+FONT = "Arial"
+LANGUAGE = "en-GB"
+PAGE = (Mm(210), Mm(297))  # A4
+SIDE, TOP, BOTTOM, EDGE = Cm(2), Cm(3), Cm(2), Cm(1)
+TEXT_WIDTH = PAGE[0] - 2 * SIDE
+STAMP = dt.datetime(2023, 4, 1)  # the form's date; never the clock
+
+
+def make() -> bytes:
+    """The reference document's bytes (normalised, so the same on every run)."""
+    word = Document()
+    docx_xml.drop_template_leftovers(word)
+    docx_xml.scrub_settings(word, LANGUAGE)
+    docx_xml.strip_revision_ids(word)
+    docx_xml.set_default_language(word, LANGUAGE)
+    docx_xml.set_default_font(word, FONT, 22)
+    write_docx.add_paper_styles(word)
+    _header_footer_styles(word)
+    docx_xml.keep_only_styles(word, [name for name, _, _ in writer_styles()] + ["Header", "Footer"])
+    docx_xml.keep_only_used_numbering(word)
+    section = word.sections[0]
+    section.page_width, section.page_height = PAGE
+    section.left_margin = section.right_margin = SIDE
+    section.top_margin, section.bottom_margin = TOP, BOTTOM
+    section.header_distance = section.footer_distance = EDGE
+    _banner(section.header)
+    _footer(section.footer.paragraphs[0])
+    _sample_body(word)
+    _properties(word)
+    return normalise_docx(write_docx.save(word))
+
+
+def _header_footer_styles(word) -> None:
+    """Tab stops at the middle and the right edge of this page's text."""
+    for name in ("Header", "Footer"):
+        tabs = word.styles[name].paragraph_format.tab_stops
+        tabs.clear_all()
+        tabs.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
+        tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+
+
+def _banner(header) -> None:
+    """A black band with the body's name in white, above the paragraph the writer fills."""
+    slot = header.paragraphs[0]
+    table = header.add_table(rows=1, cols=1, width=TEXT_WIDTH)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    docx_xml.move_table_before(table, slot)
+    cell = table.cell(0, 0)
+    docx_xml.shade_cell(cell, "000000")
+    paragraph = cell.paragraphs[0]
+    paragraph.style = "Header"
+    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(6)
+    run = paragraph.add_run(BANNER)
+    run.bold = True
+    run.font.size = Pt(14)
+    run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    slot.paragraph_format.space_before = Pt(4)
+
+
+def _footer(paragraph) -> None:
+    """What the writer puts in the footer's first paragraph, as a preview."""
+    paragraph.add_run(f"{FORM_VERSION}\tPage ")
+    docx_xml.add_field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    docx_xml.add_field(paragraph, "NUMPAGES")
+
+
+def _sample_body(word) -> None:
+    """One paragraph in each style, so the document shows its styles when opened."""
+    for name, kind, purpose in writer_styles():
+        if kind == PARAGRAPH:
+            word.add_paragraph(f"{name}: {purpose[:1].upper()}{purpose[1:]}.", style=name)
+    table = word.add_table(rows=2, cols=2)
+    table.style = word.styles["Table Grid"]
+    for cell, text in zip(table._cells, ("Table Grid", "✓", "Tables", "N/A")):  # noqa: SLF001
+        cell.text = text
+
+
+def _properties(word) -> None:
+    docx_xml.clear_core_properties(word)
+    props = word.core_properties
+    props.title = f"{FORM_VERSION}: reference document"
+    props.author = props.last_modified_by = "decision-papers"
+    props.language = LANGUAGE
+    props.created = props.modified = STAMP
+    props.revision = 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("output", nargs="?", type=Path, default=TARGET,
+                        help=f"where to write it (default: {TARGET.relative_to(ROOT)})")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if OUTPUT is not exactly what this makes")
+    args = parser.parse_args(argv)
+    data = make()
+    if args.check:
+        same = args.output.is_file() and args.output.read_bytes() == data
+        print(f"{args.output}: {'up to date' if same else 'not what this script makes; run it'}")
+        return 0 if same else 1
+    write_atomic(args.output, data)
+    print(f"wrote {args.output} ({len(data):,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
