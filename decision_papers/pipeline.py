@@ -173,7 +173,7 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         paper.problems = [_as_error(p) for p in paper.problems]
     if paper.failed:
         return paper
-    figures, view, _, references = prepared
+    figures, view, _, references, _ = prepared
     document = _render(public, view, "layout.md.j2", None, paper, templates_dir)
     if document is None:
         return paper
@@ -186,7 +186,7 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         f"{paper.id}.md": write_markdown.render(document).encode("utf-8"),
         f"{paper.id}.figures.json": render_figures(
             public, figures, references,
-            {s["id"]: s["number"] for s in view["form"]["sections"]}),
+            {s["id"]: s["number"] for s in view["form"]["sections"]}, prepared[4]),
     }
     if part2 and "part2" in data:
         document = _render(source, confidential[1], "part2.md.j2", PART2_MARKING, paper,
@@ -278,14 +278,14 @@ def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path,
     pending = {fid for p in found for fid in p.details.get("not_in_force", ())}
     declared = collect(data, rules, where, form.date_order, pending)
     figures = figure_ledger.build(declared.entries, declared.relations, declared.unreadable)
-    view, resolver = prose.view(source, figures)
+    view, resolver = prose.view(source, figures, form.printed)
     view["form"] = form.view()
     problems += resolver.problems
     problems += run_checks(source, figures, resolver.references, declared.bad,
                            has_part2=has_part2)
     paper.problems += problems
     paper.decided = decided
-    return figures, view, problems, resolver.references
+    return figures, view, problems, resolver.references, form.printed
 
 
 def _nearest(data: dict, places: tuple[str, ...]) -> tuple:
@@ -306,9 +306,28 @@ def _form(source: Source, templates_dir: Path) -> tuple[Form | None, list[Proble
             f'there is no form "{name}" (no folder templates/{name}/ with a {templates.LAYOUT}).',
             (source.place(("form", "template")),), f"use one of: {known}.", rule="template")]
     try:
-        return load_form(templates_dir / name), []
+        form = load_form(templates_dir / name)
     except ProblemsFound as exc:
         return None, exc.problems
+    version = source.data["form"]["version"]
+    if version != form.version:  # a version is a pack: its own folder, never a new string
+        return None, [Problem(
+            f'the form pack templates/{name}/ is the version "{form.version}", not '
+            f'"{shorten(version, 60)}".', (source.place(("form", "version")),),
+            f'write "{form.version}", or name the pack of the version you mean in form.template '
+            f"({_versions(templates_dir)}).", rule="template")]
+    return form, []
+
+
+def _versions(templates_dir: Path) -> str:
+    """``pcd-april-2023 is "PCD April 2023", …``: each pack's version, for a hint."""
+    found = []
+    for name in templates.forms(templates_dir):
+        try:
+            found.append(f'{name} is "{load_form(templates_dir / name).version}"')
+        except ProblemsFound:
+            continue
+    return "; ".join(found) or "no pack has a valid form.json"
 
 
 def _render(source: Source, view: dict, layout: str, marking: str | None, paper: Paper,

@@ -163,3 +163,60 @@ def test_a_draft_needs_no_invented_sign_off_date(tmp_path, monkeypatch):
     text = (tmp_path / "out" / "minimal.md").read_text(encoding="utf-8")
     assert 'date: "2024-11-20"' in text
     assert "**Date:** ........................................" in text
+
+
+def test_a_new_form_version_is_a_new_pack_and_leaves_approved_papers_alone(pack):
+    old = Path("out-old")
+    assert run("paper.json", "--out", old, "--templates", "templates").code == 0
+    shutil.copytree(pack, pack.parent / "pcd-april-2026")
+    new_pack = pack.parent / "pcd-april-2026"
+    edit(new_pack / "form.json", '"version": "PCD April 2023"', '"version": "PCD April 2026"')
+    edit(new_pack / "chief_executive.md.j2", "I have been consulted", "I was consulted")
+    # the paper built under the old version is byte for byte the same
+    assert build().code == 0
+    assert {p.name: p.read_bytes() for p in Path("out").iterdir()} == \
+        {p.name: p.read_bytes() for p in old.iterdir()}
+    # a paper names a version by its pack, and the version string must be the pack's
+    source = Path("paper.json")
+    edit(source, '"template": "pcd-april-2023"', '"template": "pcd-april-2026"')
+    result = build()
+    assert result.code == 1
+    assert 'the form pack templates/pcd-april-2026/ is the version "PCD April 2026", not ' \
+           '"PCD April 2023".' in result.err
+    assert 'pcd-april-2023 is "PCD April 2023"; pcd-april-2026 is "PCD April 2026"' in result.err
+    edit(source, '"version": "PCD April 2023"', '"version": "PCD April 2026"')
+    assert build().code == 0
+    assert "I was consulted" in Path("out/minimal.md").read_text(encoding="utf-8")
+
+
+def test_only_confirmed_declarations_are_ticked(tmp_path):
+    data = json.loads(MINIMAL.read_text(encoding="utf-8"))
+    data["officers"] = {"drafting": "TBC", "reviewing": ["Kim Chudley"],
+                        "confirmed": {"reviewing": True}}
+    path = tmp_path / "paper.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert run(path, "--out", tmp_path / "out").code == 0
+    rows = [line for line in (tmp_path / "out" / "minimal.md").read_text(encoding="utf-8")
+            .splitlines() if line.startswith(("| **Drafting Officer:**", "| **Director"))]
+    assert [row.rsplit("|", 2)[1].strip() for row in rows] == ["", "✓"]
+
+
+def test_the_form_says_how_it_writes_a_financial_year(pack):
+    source = Path("paper.json")
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data["figures"] = {"year": {"financial_year": "2024/25"},
+                       "span": {"year_range": {"from": "2024-25", "to": "2025/26"}}}
+    data["part1"]["financial"] = ["Spend falls in {figures.year} and runs {figures.span}; the "
+                                  "decision is in {chief_executive.date:fy}."]
+    source.write_text(json.dumps(data), encoding="utf-8")
+    assert build().code == 0
+    assert "Spend falls in 2024/25 and runs 2024/25 to 2025/26; the decision is in 2024/25." \
+        in Path("out/minimal.md").read_text(encoding="utf-8")
+    form = descriptor(pack)
+    form["financial_year_style"] = "2024-25"
+    save(pack, form)
+    assert build().code == 0
+    assert "Spend falls in 2024-25 and runs 2024-25 to 2025-26; the decision is in 2024-25." \
+        in Path("out/minimal.md").read_text(encoding="utf-8")
+    listed = json.loads(Path("out/minimal.figures.json").read_text(encoding="utf-8"))["figures"]
+    assert {f["id"]: f["text"]["default"] for f in listed}["figures.span"] == "2024-25 to 2025-26"

@@ -110,8 +110,11 @@ def test_a_trailing_space_in_the_form_version_is_no_new_form(recorded):
     edit(SOURCE, '"version": "PCD April 2023"', '"version": "PCD April 2023 "')
     result = run()
     assert result.code == 1
-    assert "first change at line 4 of pcd-1717.md: \"form: \"PCD April 2023\"\" would become " \
-           "\"form: \"PCD April 2023 \"\"." in result.err
+    assert result.err.splitlines()[:2] == [
+        'decisions/pcd-1717.json:10:42: $.form.version: error [template]: the form pack '
+        'templates/pcd-april-2023/ is the version "PCD April 2023", not "PCD April 2023 ".',
+        '  hint: write "PCD April 2023", or name the pack of the version you mean in '
+        'form.template (pcd-april-2023 is "PCD April 2023").']
 
 
 def test_a_template_change_that_alters_an_approved_paper_fails(recorded):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from decision_papers import project as projects
@@ -49,6 +50,35 @@ def _kept_elsewhere_and_here(ctx) -> None:
         f"move {them} into that file and delete {them} here; if {they} {were} ever committed, "
         f"{they} {are} in git history: ask the repository's administrator to purge {them}.",
         "part2", details={"parent": "$.part2"}))
+
+
+PLACEHOLDER = re.compile(
+    r"(?:tbc|tba|tbd|to be (?:confirmed|agreed|decided|named)|n/?a|none|name|names?|officer|"
+    r"officer'?s? name|x+|\?+|-+|_+|\.+|…+|lorem ipsum.*|\[[^\]]*\]|<[^>]*>|\{[^}]*\}|"
+    r"\([^)]*\))", re.I)
+"""What stands in for a name not yet known: TBC, [Name], <officer>, XXX, ..."""
+
+
+def placeholder(name: str) -> bool:
+    """True when ``name`` is a stand-in, not a person's name."""
+    return bool(PLACEHOLDER.fullmatch(name.strip()))
+
+
+@rule("placeholder", "A declaration is ticked only when the source confirms it, and a "
+                     "placeholder name (TBC, [Name]) can never confirm one.")
+def placeholder_names(ctx) -> None:
+    officers = ctx.source.data.get("officers", {})
+    confirmed = officers.get("confirmed", {})
+    named = {"drafting": [(("officers", "drafting"), officers.get("drafting", ""))],
+             "reviewing": [(("officers", "reviewing", i), n)
+                           for i, n in enumerate(officers.get("reviewing", []))]}
+    for row, names in named.items():
+        for path, name in names:
+            if confirmed.get(row) and placeholder(name):
+                ctx.problem("placeholder", f'"{name.strip()}" is a placeholder, not a name, so it '
+                            "cannot confirm this declaration.", path,
+                            f"write the officer's name, or set officers.confirmed.{row} to false "
+                            "until they have confirmed.")
 
 
 @rule("unchecked", "Every stated figure that has a formula, and every relation, must be "

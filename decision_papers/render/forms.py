@@ -66,6 +66,21 @@ class Form:
     """Where the decision date is: the first of these a source gives."""
     date_order: tuple[DateRule, ...] = ()
     """Sign-off dates that must come in order."""
+    financial_year_style: str = "2024/25"
+    """How the form writes a financial year: ``2024/25`` or ``2024-25``."""
+
+    def printed(self, figure, style: str = "") -> str:
+        """A figure as this form prints it: its kind's format, in the form's house style.
+
+        Only the financial-year separator is the form's; a financial year's
+        text holds no other slash (``2024/25 to 2025/26``).
+        """
+        text = figure.text(style)
+        year = figure.kind in ("financial_year", "year_range") or \
+            (figure.kind == "date" and style == "fy")
+        if year and self.financial_year_style == "2024-25":
+            return text.replace("/", "-")
+        return text
 
     def view(self) -> dict:
         """What the templates see as ``form``."""
@@ -127,7 +142,8 @@ def _load(folder: Path, stamp: int | None) -> Form:
         tuple(Section(s["id"], s["number"], s["heading"], s.get("required", True))
               for s in data["sections"]),
         tuple(data["decision_date"]),
-        tuple(DateRule(r["before"], r["after"], r["why"]) for r in data.get("date_order", ())))
+        tuple(DateRule(r["before"], r["after"], r["why"]) for r in data.get("date_order", ())),
+        data.get("financial_year_style", "2024/25"))
 
 
 @lru_cache(maxsize=1)

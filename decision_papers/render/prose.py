@@ -96,8 +96,10 @@ def blocks(text: str) -> list[tuple[str, object]]:
 class Resolver:
     """Resolves ``{figure}`` references for one source and records problems."""
 
-    def __init__(self, source: Source, figures: Ledger):
+    def __init__(self, source: Source, figures: Ledger, printed=None):
         self.source, self.figures = source, figures
+        self.printed = printed or (lambda figure, style: figure.text(style))
+        """How a figure is printed: its kind's format, in the form's house style."""
         self.problems: list[Problem] = []
         self.references: list[Reference] = []
 
@@ -141,7 +143,7 @@ class Resolver:
                           f"{KINDS[figure.kind].what} does not have.", path, f"use {allowed}.")
             return match.group(0)
         self.references.append(Reference(fid, style, path, match.string[:match.start()][-40:]))
-        return figure.text(style)
+        return self.printed(figure, style)
 
     def block(self, text: str, path: tuple) -> str:
         """A prose field → Markdown paragraphs and bullet lists."""
@@ -185,9 +187,9 @@ def control_characters(source: Source) -> list[Problem]:
     return capped(problems, source.display, "text")
 
 
-def view(source: Source, figures: Ledger) -> tuple[dict, Resolver]:
+def view(source: Source, figures: Ledger, printed=None) -> tuple[dict, Resolver]:
     """The data the templates see, with every string made safe Markdown."""
-    resolver = Resolver(source, figures)
+    resolver = Resolver(source, figures, printed)
     replaced = {}
     for parts, kind, value in leaves(source.data):
         if kind == "prose":

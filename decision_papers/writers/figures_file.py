@@ -39,8 +39,12 @@ def _value(value):
 
 
 def render(source: Source, figures: Ledger, references: list[Reference],
-           sections: dict[str, int] | None = None) -> bytes:
-    """The figures file's bytes: sorted, indented, stable from build to build."""
+           sections: dict[str, int] | None = None, house=None) -> bytes:
+    """The figures file's bytes: sorted, indented, stable from build to build.
+
+    ``house(figure, style)`` prints a figure in the form's house style (its
+    financial years), as the paper does; by default, as its kind formats it.
+    """
     printed: dict[str, dict] = {}
     for ref in references:
         entry = printed.setdefault(ref.figure, {"styles": set(), "at": set()})
@@ -58,7 +62,8 @@ def render(source: Source, figures: Ledger, references: list[Reference],
             "label": figure.label,
             "kind": figure.kind,
             "value": _value(figure.value),
-            "text": {style or "default": figure.text(style) if figure.value is not None else None
+            "text": {style or "default": (house(figure, style) if house else figure.text(style))
+                     if figure.value is not None else None
                      for style in styles},
             "stated": figure.stated,
             "source": pointer(figure.source) if figure.stated else None,
