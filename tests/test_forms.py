@@ -138,8 +138,9 @@ def test_an_early_paper_needs_only_the_thresholds_it_uses(tmp_path):
 
 
 def test_the_descriptor_matches_the_schema_sections():
-    """Until each form has its own schema fragment, the PCD schema's Part I is the pack's."""
-    schema = json.loads((ROOT / "schema" / "decision.schema.json").read_text(encoding="utf-8"))
+    """The form's schema requires the sections its descriptor numbers, in the same order."""
+    schema = json.loads((ROOT / "schema" / "forms" / f"{FORM}.schema.json").read_text(
+        encoding="utf-8"))
     form = json.loads((ROOT / "templates" / FORM / "form.json").read_text(encoding="utf-8"))
     assert [s["id"] for s in form["sections"]] == schema["properties"]["part1"]["required"]
 
@@ -153,7 +154,7 @@ def test_a_draft_needs_no_invented_sign_off_date(tmp_path, monkeypatch):
     result = run(path, "--out", tmp_path / "out")
     assert result.code == 1
     assert result.err.startswith(
-        "draft.json:1:416: $.approval: error [date_order]: this paper has no decision date, so the "
+        "draft.json:1:428: $.approval: error [date_order]: this paper has no decision date, so the "
         "thresholds and rates in force cannot be known.\n"
         "  hint: give one of: approval.date, chief_executive.date, dates.decision.\n")
     data["dates"] = {"decision": "2024-11-20"}  # when the decision is expected
@@ -220,3 +221,48 @@ def test_the_form_says_how_it_writes_a_financial_year(pack):
         in Path("out/minimal.md").read_text(encoding="utf-8")
     listed = json.loads(Path("out/minimal.figures.json").read_text(encoding="utf-8"))["figures"]
     assert {f["id"]: f["text"]["default"] for f in listed}["figures.span"] == "2024-25 to 2025-26"
+
+
+def all_refs(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from all_refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from all_refs(value)
+
+
+def test_each_form_schema_composes_the_common_one_by_reference():
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+    files = [ROOT / "schema" / "common.schema.json",
+             *sorted((ROOT / "schema" / "forms").glob("*.schema.json"))]
+    loaded = [json.loads(p.read_text(encoding="utf-8")) for p in files]
+    registry = Registry().with_resources(
+        (doc["$id"], Resource.from_contents(doc, DRAFT202012)) for doc in loaded)
+    common = loaded[0]
+    assert len(loaded) > 1
+    for form in loaded[1:]:
+        resolver = registry.resolver(base_uri=form["$id"])
+        for ref in all_refs(form):
+            assert resolver.lookup(ref).contents is not None, ref  # every reference resolves
+        shared = {name for name, sub in form["properties"].items()
+                  if sub.get("$ref", "").startswith("../common.schema.json#/properties/")}
+        assert shared == set(common["properties"]), "a form offers every shared part"
+        assert set(common["required"]) <= set(form["required"])
+        assert form["additionalProperties"] is False
+
+
+def test_a_source_is_checked_against_both_its_form_and_the_common_schema(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(MINIMAL.read_text(encoding="utf-8"))
+    data["publication"]["deferred"] = "no"  # a shared part
+    del data["part1"]["gdpr"]  # the form's own part
+    Path("paper.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    result = run("paper.json", "--out", "out")
+    assert result.code == 1
+    assert '$.part1: error [schema]: the required field "gdpr" is missing.' in result.err
+    assert "$.publication.deferred: error [schema]: expected true or false, but found the text " \
+           '"no".' in result.err

@@ -51,7 +51,7 @@ def test_the_corpus_has_at_least_eight_shapes_each_with_an_inconsistent_twin():
 @pytest.mark.parametrize("name", [f"{s}{t}" for s in SHAPES for t in ("", "-inconsistent")])
 def test_every_source_names_the_schema_and_its_own_id(name):
     data = json.loads((PAPERS / f"{name}.json").read_text(encoding="utf-8"))
-    assert data["$schema"] == "../../schema/decision.schema.json"
+    assert data["$schema"] == "../../schema/forms/pcd-april-2023.schema.json"
     assert data["id"] == name
     assert data["form"]["template"] == "pcd-april-2023"
     assert data["organisation"]["rules"] == "mopac"

@@ -31,7 +31,7 @@ Build decision papers from JSON sources.
 
 With no SOURCE, builds every decisions/*.json of the project in the current
 folder (or, if it has no decisions/, the one beside build.py).  Each source is validated
-against schema/decision.schema.json, its figures are computed and
+against its form's schema (schema/forms/), its figures are computed and
 cross-checked, and it is rendered through templates/<form>/ to
 OUT/<id>.docx, OUT/<id>.md and OUT/<id>.figures.json.
 

@@ -1,4 +1,10 @@
-"""Step 2: check a source against ``schema/decision.schema.json``.
+"""Step 2: check a source against its form's schema.
+
+Each form has a schema, ``schema/forms/<form>.schema.json``: its own sections
+and sign-off blocks, and every part all forms share by reference to
+``schema/common.schema.json``.  The two are resolved with ``referencing``, as
+an editor resolves them for completion.  A source whose form has no schema
+is checked against the common schema alone (its form is reported later).
 
 Every schema error becomes a plain-English ``Problem``.  The schema's named
 ``$defs`` (money, date, text...) tell us what a field *is*, so a message can
@@ -20,6 +26,7 @@ which ECMA-262 reads with the ``u`` flag that editors (VS Code) try first.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -29,12 +36,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 from jsonschema.exceptions import best_match
 
 from decision_papers.problems import Place, Problem, json_path, shorten
 from decision_papers.source.load import Source
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "decision.schema.json"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+COMMON = "common.schema.json"
+_COMMON_REF = "../" + COMMON
 
 _KIND_WORDS = {
     "money": "an amount of money (a number such as 14560, without £ or commas)",
@@ -61,15 +72,71 @@ _TYPE_WORDS = {
 }
 
 
-@lru_cache(maxsize=None)
-def schema() -> dict:
-    """The decision schema, with numbers read as ``Decimal`` to match sources."""
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"), parse_float=Decimal)
+def form_of(data) -> str | None:
+    """The form a source names (``form.template``), if it names one that has a schema."""
+    form = data.get("form") if isinstance(data, dict) else None
+    name = form.get("template") if isinstance(form, dict) else None
+    if isinstance(name, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) and \
+            (SCHEMA_DIR / "forms" / f"{name}.schema.json").is_file():
+        return name
+    return None
 
 
 @lru_cache(maxsize=None)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def _read(relative: str) -> dict:
+    """A schema file, with numbers read as ``Decimal`` to match sources."""
+    return json.loads((SCHEMA_DIR / relative).read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+@lru_cache(maxsize=None)
+def _registry() -> Registry:
+    """The common schema and every form's, each under its ``$id``, for ``$ref`` to find."""
+    files = [COMMON] + sorted(f"forms/{p.name}" for p in (SCHEMA_DIR / "forms").glob("*.schema.json"))
+    return Registry().with_resources(
+        (_read(name)["$id"], Resource.from_contents(_read(name), DRAFT202012)) for name in files)
+
+
+@lru_cache(maxsize=None)
+def schema(form: str | None = None) -> dict:
+    """The schema of ``form`` as one self-contained document (the common one with no form).
+
+    The form's references to the common schema are replaced by what they name,
+    and the common ``$defs`` copied in, so walking a source beside its schema
+    (``walk``) and generating sources from it (the fuzz tests) need no
+    resolver.  ``validate`` itself resolves the references with ``referencing``.
+    """
+    common = _read(COMMON)
+    if form is None:
+        return common
+    bundled = _inline(copy.deepcopy(_read(f"forms/{form}.schema.json")), common)
+    bundled["$defs"] = copy.deepcopy(common["$defs"])
+    return bundled
+
+
+def _inline(node, common: dict):
+    if isinstance(node, list):
+        return [_inline(item, common) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_COMMON_REF + "#/"):
+        pointer = ref[len(_COMMON_REF) + 2:]
+        if pointer.startswith("$defs/"):
+            node = {**node, "$ref": "#/" + pointer}
+        else:
+            target = common
+            for part in pointer.split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            rest = {k: v for k, v in node.items() if k != "$ref"}
+            node = {**copy.deepcopy(target), **rest}
+    return {key: _inline(value, common) for key, value in node.items()}
+
+
+@lru_cache(maxsize=None)
+def _validator(form: str | None = None) -> Draft202012Validator:
+    name = COMMON if form is None else f"forms/{form}.schema.json"
+    return Draft202012Validator(_read(name), registry=_registry(),
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _kind(subschema) -> str | None:
@@ -141,10 +208,10 @@ def validate(source: Source, validator: Draft202012Validator | None = None) -> l
     """Return the schema problems in ``source``, in file order (the first ``SHOWN``).
 
     ``validator`` checks against another schema (a form pack's descriptor) in
-    the same plain words; by default, the decision schema.
+    the same plain words; by default, the schema of the source's form.
     """
     problems: dict[Problem, None] = {}  # a dict keeps order and finds repeats at once
-    errors = list((validator or _validator()).iter_errors(source.data))
+    errors = list((validator or _validator(form_of(source.data))).iter_errors(source.data))
     bad_dates = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
     for error in errors:
         if error.validator == "pattern" and tuple(error.absolute_path) in bad_dates:

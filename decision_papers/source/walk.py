@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from decision_papers.source.validate import schema
+from decision_papers.source.validate import form_of, schema
 
 FIGURE_LEAVES = {
     "money": ("money", None), "date": ("date", None), "count": ("count", None),
@@ -24,11 +24,11 @@ LEAF_KINDS = frozenset({"text", "figure_ref", "key"}) | PROSE_KINDS | frozenset(
 
 def leaves(data) -> Iterator[tuple[tuple, str, object]]:
     """Yield ``(path parts, kind, value)`` for every typed leaf in ``data``."""
-    yield from _walk(data, schema(), ())
+    whole = schema(form_of(data))
+    yield from _walk(data, whole, (), whole["$defs"])
 
 
-def _walk(value, sub, parts):
-    defs = schema()["$defs"]
+def _walk(value, sub, parts, defs):
     ref = sub.get("$ref")
     if ref:
         name = ref.rsplit("/", 1)[-1]
@@ -42,14 +42,14 @@ def _walk(value, sub, parts):
         for key, item in value.items():
             child = props.get(key, extra if isinstance(extra, dict) else None)
             if child is not None:
-                yield from _walk(item, child, parts + (key,))
+                yield from _walk(item, child, parts + (key,), defs)
     elif isinstance(value, list):
         # a tuple (claims' wording) has a schema per place; the rest follow "items"
         prefix, rest = sub.get("prefixItems", []), sub.get("items")
         for index, item in enumerate(value):
             child = prefix[index] if index < len(prefix) else rest
             if isinstance(child, dict):
-                yield from _walk(item, child, parts + (index,))
+                yield from _walk(item, child, parts + (index,), defs)
 
 
 def value_at(data, parts) -> object:

@@ -57,8 +57,8 @@ ONE_LINE_FIELDS = [  # (text in minimal.json, the key to point at, JSON path, th
      "Finance consulted."),
     ('"title": "Buy more widgets"', '"title"', "$.title", "Buy more widgets"),
     ('"supplier": "Acme"', '"supplier"', "$.contracts.kit.supplier", "Acme"),
-    ('"$schema": "../../schema/decision.schema.json"', '"$schema"', '$["$schema"]',
-     "../../schema/decision.schema.json"),
+    ('"$schema": "../../schema/forms/pcd-april-2023.schema.json"', '"$schema"', '$["$schema"]',
+     "../../schema/forms/pcd-april-2023.schema.json"),
 ]
 
 
