@@ -151,8 +151,9 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     paper.corrigenda = tuple((c["date"], c["reason"]) for c in data.get("corrigenda", []))
     paper.form = data["form"]
     paper.form_version = data["form"]["version"]
-    if data["approval"].get("date"):
-        paper.approval_date = dt.date.fromisoformat(data["approval"]["date"])
+    approved_on = value_at(data, ("approval", "date"))  # each form's schema says what approval holds
+    if isinstance(approved_on, str):
+        paper.approval_date = dt.date.fromisoformat(approved_on)
     if data["publication"]["deferred"]:
         paper.deferred_until = dt.date.fromisoformat(data["publication"]["until"])
     public = replace(source, data={k: v for k, v in data.items() if k != "part2"})

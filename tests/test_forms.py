@@ -266,3 +266,20 @@ def test_a_source_is_checked_against_both_its_form_and_the_common_schema(tmp_pat
     assert '$.part1: error [schema]: the required field "gdpr" is missing.' in result.err
     assert "$.publication.deferred: error [schema]: expected true or false, but found the text " \
            '"no".' in result.err
+
+
+def test_a_source_of_an_unknown_form_is_checked_against_the_shared_schema_only(tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(MINIMAL.read_text(encoding="utf-8"))
+    data["form"]["template"] = "nonsuch"
+    for own in ("approval", "part1", "officers", "chief_executive"):  # the PCD's own parts
+        del data[own]
+    Path("paper.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    result = run("paper.json", "--out", "out")
+    assert (result.code, result.out) == (1, "")
+    assert result.err.splitlines() == [
+        'paper.json:11:3: $.form.template: error [template]: there is no form "nonsuch" (no '
+        "folder templates/nonsuch/ with a layout.md.j2).",
+        "  hint: use one of: pcd-april-2023.",
+        "paper.json: not built (1 error); nothing was written for it."]
