@@ -9,11 +9,11 @@ nothing and leaves its earlier outputs intact; the other papers still build.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from decision_papers import project as projects
 from decision_papers.document import from_markdown as intermediate
 
 from decision_papers.writers import output
@@ -474,10 +474,7 @@ def freshness(papers: list[Paper], out_dir: Path, complete: bool) -> list[str]:
     for paper in papers:
         if paper.failed:  # reported as errors; its old files are not orphans
             ids = {paper.id, paper.path.stem}
-            try:
-                ids.add(json.loads(paper.path.read_text(encoding="utf-8"))["id"])
-            except Exception:  # unreadable, not JSON, not an object, no id: never mind
-                pass
+            ids.add(projects.declared_id(paper.path))  # None if unreadable: never mind
             expected.update(f"{pid}{ext}" for pid in ids if isinstance(pid, str)
                             for ext in OUTPUT_SUFFIXES)
         for name, data in sorted(paper.outputs.items()):

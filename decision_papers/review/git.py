@@ -16,15 +16,17 @@ class GitError(Exception):
     """git could not answer; the message says why."""
 
 
-def run(top: Path, *args: str, check: bool = True) -> bytes:
-    """git's output for ``args`` run in ``top``; a ``GitError`` if it fails."""
+def run(top: Path, *args: str, check: bool = True, stdin: bytes | None = None,
+        ok: tuple[int, ...] = (0,)) -> bytes:
+    """git's output for ``args`` run in ``top`` (fed ``stdin``); a ``GitError`` if its exit
+    status is not in ``ok`` (unless ``check`` is off)."""
     try:
-        result = subprocess.run(["git", *args], cwd=top, capture_output=True)
+        result = subprocess.run(["git", *args], cwd=top, capture_output=True, input=stdin)
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except OSError as exc:
         raise GitError(f"cannot run git ({exc.strerror or exc})") from None
-    if result.returncode and check:
+    if result.returncode not in ok and check:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[0].removeprefix("fatal: ") if message else
                        f"git {args[0]} failed")
@@ -90,15 +92,9 @@ def not_ignored(top: Path, paths: list[Path]) -> list[Path]:
 
 
 def _check_ignore(top: Path, relative: list[str]) -> set[str]:
-    try:
-        result = subprocess.run(["git", "check-ignore", "-z", "--stdin"], cwd=top,
-                                input="\0".join(relative).encode("utf-8", "surrogateescape"),
-                                capture_output=True)
-    except OSError:
-        return set()
-    if result.returncode not in (0, 1):
-        raise GitError(result.stderr.decode("utf-8", "replace").strip() or "git check-ignore failed")
-    return {item.decode("utf-8", "surrogateescape") for item in result.stdout.split(b"\0") if item}
+    out = run(top, "check-ignore", "-z", "--stdin", ok=(0, 1),  # 1: none of them is ignored
+              stdin="\0".join(relative).encode("utf-8", "surrogateescape"))
+    return {item.decode("utf-8", "surrogateescape") for item in out.split(b"\0") if item}
 
 
 def _inside(top: Path, path: Path) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,16 +93,10 @@ def _history(top: Path, folder: str) -> dict[str, _Path]:
     if git.commit_id(top) is None:
         return {}
     commits = git.run(top, "rev-list", "--topo-order", "--reverse", "HEAD")
-    try:
-        result = subprocess.run(
-            ["git", "diff-tree", "--stdin", "--root", "-m", "-r", "--no-renames", "--no-abbrev", "-z",
-             "--raw", "--", folder], cwd=top, input=commits, capture_output=True)
-    except OSError as exc:
-        raise git.GitError(f"cannot run git ({exc.strerror or exc})") from None
-    if result.returncode:
-        raise git.GitError(result.stderr.decode("utf-8", "replace").strip() or "git diff-tree failed")
+    out = git.run(top, "diff-tree", "--stdin", "--root", "-m", "-r", "--no-renames",
+                  "--no-abbrev", "-z", "--raw", "--", folder, stdin=commits)
     history: dict[str, _Path] = {}
-    tokens = iter(result.stdout.split(b"\0"))
+    tokens = iter(out.split(b"\0"))
     commit = None
     for token in tokens:
         if token.startswith(b":"):
@@ -145,10 +138,9 @@ def _unchanged(top: Path, project: Project, folder: str, history: dict[str, _Pat
 
 
 def _by(top: Path, commit: str) -> str:
-    """`` in commit 4c1d2e9 (Ada Officer, 2024-10-01)``."""
-    name, _, date = git.run(top, "log", "-1", "--format=%an%x00%as", commit
-                            ).decode("utf-8", "replace").strip().partition("\0")
-    return f" in commit {commit[:7]} ({printable(name)}, {date})"
+    """`` in commit 4c1d2e9 (Ada Officer, 2024-10-01)``: the author's own day."""
+    name, date = git.author_and_date(top, commit)
+    return f" in commit {commit[:7]} ({printable(name)}, {date[:10]})"
 
 
 def _blobs(top: Path, paths: list[str]) -> list[str]:
@@ -200,11 +192,9 @@ def _true(top: Path, project: Project, found: dict, history: dict[str, _Path],
 
 def _contents(top: Path, names: list[str]) -> list[bytes | None]:
     """``git cat-file --batch``: each ``<rev>:<path>``'s bytes, or None if missing."""
-    result = subprocess.run(["git", "cat-file", "--batch"], cwd=top, capture_output=True,
-                            input=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"))
-    if result.returncode:
-        raise git.GitError(result.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
-    data, at, found = result.stdout, 0, []
+    data = git.run(top, "cat-file", "--batch",
+                   stdin=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"))
+    at, found = 0, []
     for _ in names:
         end = data.index(b"\n", at)
         header = data[at:end].split()

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 from decision_papers.figures import formatting as fmt
+from decision_papers.project import declared_id
 
 
 def held_back(paper, as_of: dt.date) -> str | None:
@@ -53,10 +54,7 @@ def ids_of(paper) -> list[str]:
     in ``decisions/<id>.json``.
     """
     ids = [paper.id] if paper.id else []
-    try:
-        ids.append(json.loads(paper.path.read_text(encoding="utf-8"))["id"])
-    except Exception:  # unreadable, not JSON, not an object, no id: never mind
-        pass
+    ids.append(declared_id(paper.path))  # None if unreadable: never mind
     ids.append(paper.path.stem)
     return [pid for pid in dict.fromkeys(ids) if isinstance(pid, str) and pid]
 
