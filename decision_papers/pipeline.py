@@ -119,7 +119,10 @@ def decision_date(data: dict, form: Form) -> dt.date | None:
     """The date thresholds are taken at: the first date the form's descriptor lists that
     the source gives (``Form.decision_date_field``); None if it gives none."""
     value = value_at(data, form.decision_date_field(data))
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:  # the schema says what a date is; a descriptor may name a non-date
+        return None
 
 
 PART2_MARKING = "CONFIDENTIAL – PART 2 – NOT FOR PUBLICATION"
@@ -174,8 +177,9 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         paper.problems = [_as_error(p) for p in paper.problems]
     if paper.failed:
         return paper
-    figures, view, _, references, _ = prepared
-    document = _render(public, view, "layout.md.j2", None, paper, templates_dir)
+    figures, view, _, references, _, _ = prepared
+    document = _render(public, view, "layout.md.j2", None, paper, templates_dir,
+                       prepared[5].lettered)
     if document is None:
         return paper
     reference = templates_dir / data["form"]["template"] / REFERENCE
@@ -187,11 +191,12 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
         f"{paper.id}.md": write_markdown.render(document).encode("utf-8"),
         f"{paper.id}.figures.json": render_figures(
             public, figures, references,
-            {s["id"]: s["number"] for s in view["form"]["sections"]}, prepared[4]),
+            {s["id"]: s["number"] for s in view["form"]["sections"] if s["number"]},
+            prepared[4]),
     }
     if part2 and "part2" in data:
         document = _render(source, confidential[1], "part2.md.j2", PART2_MARKING, paper,
-                           templates_dir)
+                           templates_dir, prepared[5].lettered)
         if document is None:
             paper.outputs = {}
             return paper
@@ -281,12 +286,38 @@ def _prepare(source: Source, paper: Paper, templates_dir: Path, rules_dir: Path,
     figures = figure_ledger.build(declared.entries, declared.relations, declared.unreadable)
     view, resolver = prose.view(source, figures, form.printed)
     view["form"] = form.view()
+    view["schedules"] = prose.schedules(source, figures, form.printed, form.schedules, resolver)
+    problems += _missing_sections(source, form)
+    for place in form.field_places:  # a figure printed in a labelled field is printed there
+        fid = ".".join(place)
+        if fid in figures.figures and value_at(data, place) is not None:
+            resolver.references.append(prose.Reference(fid, "", place))
     problems += resolver.problems
     problems += run_checks(source, figures, resolver.references, declared.bad,
                            has_part2=has_part2)
     paper.problems += problems
     paper.decided = decided
-    return figures, view, problems, resolver.references, form.printed
+    return figures, view, problems, resolver.references, form.printed, form
+
+
+def _missing_sections(source: Source, form: Form) -> list[Problem]:
+    """A section the form requires but the paper lacks: its heading would stand empty."""
+    found = []
+    for section in form.sections:
+        if section.required and section.kind == "paragraphs" and \
+                value_at(source.data, ("part1", section.id)) is None:
+            found.append(Problem(
+                f'this form requires the section "{section.heading}", but part1 has no '
+                f"{section.id}.", (source.place(("part1",) if "part1" in source.data else ()),),
+                f"add part1.{section.id}: a list of its paragraphs.", rule="schema"))
+        for label, place, required in section.fields:
+            parts = tuple(place.split("."))
+            if required and value_at(source.data, parts) is None:
+                found.append(Problem(
+                    f"this form's field \"{label}\" is {place}, which this paper does not give.",
+                    (source.place(_nearest(source.data, (place,))),),
+                    "add it, or ask for the form to make the field optional.", rule="schema"))
+    return found
 
 
 def _nearest(data: dict, places: tuple[str, ...]) -> tuple:
@@ -316,28 +347,31 @@ def _form(source: Source, templates_dir: Path) -> tuple[Form | None, list[Proble
             f'the form pack templates/{name}/ is the version "{form.version}", not '
             f'"{shorten(version, 60)}".', (source.place(("form", "version")),),
             f'write "{form.version}", or name the pack of the version you mean in form.template '
-            f"({_versions(templates_dir)}).", rule="template")]
+            f"({_versions(templates_dir, form.name)}).", rule="template")]
     return form, []
 
 
-def _versions(templates_dir: Path) -> str:
-    """``pcd-april-2023 is "PCD April 2023", …``: each pack's version, for a hint."""
+def _versions(templates_dir: Path, form_name: str) -> str:
+    """``pcd-april-2023 is "PCD April 2023", …``: the version of each pack of the form
+    named ``form_name`` (its versions), for a hint."""
     found = []
     for name in templates.forms(templates_dir):
         try:
-            found.append(f'{name} is "{load_form(templates_dir / name).version}"')
+            pack = load_form(templates_dir / name)
         except ProblemsFound:
             continue
+        if pack.name == form_name:
+            found.append(f'{name} is "{pack.version}"')
     return "; ".join(found) or "no pack has a valid form.json"
 
 
 def _render(source: Source, view: dict, layout: str, marking: str | None, paper: Paper,
-            templates_dir: Path) -> Document | None:
+            templates_dir: Path, lettered: tuple[str, str]) -> Document | None:
     """Templates → Markdown → model; ``None`` (with a problem recorded) on failure."""
     form = source.data["form"]["template"]
     try:
-        markdown = templates.render(form, view, templates_dir, layout)
-        blocks = intermediate.parse(markdown)
+        markdown = templates.render(form, view, templates_dir, layout, lettered)
+        blocks = intermediate.parse(markdown, lettered)
     except templates.TemplateProblem as exc:
         paper.problems.append(exc.problem)
         return None

@@ -1,4 +1,4 @@
-"""Make ``templates/pcd-april-2023/reference.docx``, the MOPAC PCD form's reference document.
+"""Make each form pack's ``reference.docx`` from its descriptor's ``look``.
 
 A form's reference document (as pandoc's ``--reference-doc``) holds the look
 of that body's form: its styles, fonts, page size and margins, header and
@@ -6,8 +6,12 @@ footer.  Every paper of the form starts from it; only its body is replaced.
 
 Run from the repository's root, and commit the result::
 
-    .venv/bin/python scripts/make_reference_docx.py           # (re)write it
-    .venv/bin/python scripts/make_reference_docx.py --check   # exit 1 if it is not what this makes
+    .venv/bin/python scripts/make_reference_docx.py           # (re)write every pack's
+    .venv/bin/python scripts/make_reference_docx.py templates/gla-md-2024
+    .venv/bin/python scripts/make_reference_docx.py --check   # exit 1 if one is not what this makes
+
+A pack whose ``form.json`` has no ``look`` is left alone: its reference
+document is made in Word.
 
 What it makes, from python-docx's default template:
 
@@ -17,9 +21,9 @@ What it makes, from python-docx's default template:
 - only the styles the writer uses (``document.styles.writer_styles()``), plus
   Header and Footer and the defaults Word needs; no latent styles, and only
   the list definitions those styles use (about 8 KB instead of 430 KB);
-- a header with a black banner reading "MAYOR OF LONDON OFFICE FOR POLICING
-  AND CRIME" above an empty paragraph, where the writer puts the paper's
-  reference (and any protective marking);
+- a header with a banner (``look.banner``, white on ``look.colour``) above
+  an empty paragraph, where the writer puts the paper's reference (and any
+  protective marking);
 - a footer whose first paragraph shows what the writer puts there: the form
   version and "Page N of M" (``PAGE`` and ``NUMPAGES`` fields);
 - a short body showing each style (a paper never carries it: its body is
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -49,9 +54,7 @@ from decision_papers.writers import docx as write_docx  # noqa: E402
 from decision_papers.writers import docx_xml  # noqa: E402
 from decision_papers.writers.output import normalise_docx, write_atomic  # noqa: E402
 
-TARGET = ROOT / "templates" / "pcd-april-2023" / "reference.docx"
-BANNER = "MAYOR OF LONDON OFFICE FOR POLICING AND CRIME"
-FORM_VERSION = "PCD April 2023"
+TEMPLATES = ROOT / "templates"
 FONT = "Arial"
 LANGUAGE = "en-GB"
 PAGE = (Mm(210), Mm(297))  # A4
@@ -60,8 +63,10 @@ TEXT_WIDTH = PAGE[0] - 2 * SIDE
 STAMP = dt.datetime(2023, 4, 1)  # the form's date; never the clock
 
 
-def make() -> bytes:
+def make(pack: Path) -> bytes:
     """The reference document's bytes (normalised, so the same on every run)."""
+    form = json.loads((pack / "form.json").read_text(encoding="utf-8"))
+    look, version = form["look"], form["version"]
     word = Document()
     docx_xml.drop_template_leftovers(word)
     docx_xml.scrub_settings(word, LANGUAGE)
@@ -77,10 +82,10 @@ def make() -> bytes:
     section.left_margin = section.right_margin = SIDE
     section.top_margin, section.bottom_margin = TOP, BOTTOM
     section.header_distance = section.footer_distance = EDGE
-    _banner(section.header)
-    _footer(section.footer.paragraphs[0])
+    _banner(section.header, look["banner"], look.get("colour", "000000"))
+    _footer(section.footer.paragraphs[0], version)
     _sample_body(word)
-    _properties(word)
+    _properties(word, version)
     return normalise_docx(write_docx.save(word))
 
 
@@ -93,27 +98,27 @@ def _header_footer_styles(word) -> None:
         tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
 
-def _banner(header) -> None:
-    """A black band with the body's name in white, above the paragraph the writer fills."""
+def _banner(header, banner: str, colour: str) -> None:
+    """A band with the body's name in white, above the paragraph the writer fills."""
     slot = header.paragraphs[0]
     table = header.add_table(rows=1, cols=1, width=TEXT_WIDTH)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     docx_xml.move_table_before(table, slot)
     cell = table.cell(0, 0)
-    docx_xml.shade_cell(cell, "000000")
+    docx_xml.shade_cell(cell, colour)
     paragraph = cell.paragraphs[0]
     paragraph.style = "Header"
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(6)
-    run = paragraph.add_run(BANNER)
+    run = paragraph.add_run(banner)
     run.bold = True
     run.font.size = Pt(14)
     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     slot.paragraph_format.space_before = Pt(4)
 
 
-def _footer(paragraph) -> None:
+def _footer(paragraph, version: str) -> None:
     """What the writer puts in the footer's first paragraph, as a preview."""
-    paragraph.add_run(f"{FORM_VERSION}\tPage ")
+    paragraph.add_run(f"{version}\tPage ")
     docx_xml.add_field(paragraph, "PAGE")
     paragraph.add_run(" of ")
     docx_xml.add_field(paragraph, "NUMPAGES")
@@ -130,10 +135,10 @@ def _sample_body(word) -> None:
         cell.text = text
 
 
-def _properties(word) -> None:
+def _properties(word, version: str) -> None:
     docx_xml.clear_core_properties(word)
     props = word.core_properties
-    props.title = f"{FORM_VERSION}: reference document"
+    props.title = f"{version}: reference document"
     props.author = props.last_modified_by = "decision-papers"
     props.language = LANGUAGE
     props.created = props.modified = STAMP
@@ -142,19 +147,31 @@ def _properties(word) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("output", nargs="?", type=Path, default=TARGET,
-                        help=f"where to write it (default: {TARGET.relative_to(ROOT)})")
+    parser.add_argument("packs", nargs="*", type=Path,
+                        help="form packs (default: every pack under templates/ with a look)")
     parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 if OUTPUT is not exactly what this makes")
+                        help="write nothing; exit 1 if a reference.docx is not exactly what "
+                             "this makes")
     args = parser.parse_args(argv)
-    data = make()
-    if args.check:
-        same = args.output.is_file() and args.output.read_bytes() == data
-        print(f"{args.output}: {'up to date' if same else 'not what this script makes; run it'}")
-        return 0 if same else 1
-    write_atomic(args.output, data)
-    print(f"wrote {args.output} ({len(data):,} bytes)")
-    return 0
+    packs = args.packs or [p for p in sorted(TEMPLATES.iterdir()) if _has_look(p)]
+    status = 0
+    for pack in packs:
+        target, data = pack / "reference.docx", make(pack)
+        if args.check:
+            same = target.is_file() and target.read_bytes() == data
+            print(f"{target}: {'up to date' if same else 'not what this script makes; run it'}")
+            status = status or (0 if same else 1)
+            continue
+        write_atomic(target, data)
+        print(f"wrote {target} ({len(data):,} bytes)")
+    return status
+
+
+def _has_look(pack: Path) -> bool:
+    try:
+        return "look" in json.loads((pack / "form.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
 
 
 if __name__ == "__main__":

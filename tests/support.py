@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,25 +133,31 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def new_project_repo(folder: Path, monkeypatch) -> Path:
-    """A git repository holding the approved example and its outputs, committed.
+def new_project_repo(folder: Path, monkeypatch, data: dict | None = None) -> Path:
+    """A git repository holding the approved example (or the decision ``data``) and its
+    outputs, committed.
 
     The current directory is the repository, so commands run on its project
-    (``decisions/``, ``out/``, ``records/``), as a user's would.
+    (``decisions/``, ``out/``, ``records/``), as a user's would.  Commits are
+    "Ada Officer"'s, and git's diff driver for ``*.docx`` is named by the
+    project's ``.gitattributes``.
     """
-    import shutil
     for name, value in GIT_IDENTITY.items():
         monkeypatch.setenv(name, value)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "decisions").mkdir()
-    shutil.copy(EXAMPLE, folder / "decisions" / EXAMPLE.name)
+    if data is None:
+        shutil.copy(EXAMPLE, folder / "decisions" / EXAMPLE.name)
+    else:
+        (folder / "decisions" / f"{data['id']}.json").write_text(
+            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     shutil.copy(ROOT / ".gitattributes", folder / ".gitattributes")
     monkeypatch.chdir(folder)
     git(folder, "init", "-q", "-b", "main")
     result = run()
     assert result.code == 0, result.err
     git(folder, "add", "-A")
-    git(folder, "commit", "-qm", "PCD 1717 approved")
+    git(folder, "commit", "-qm", "PCD 1717 approved" if data is None else f"{data['id']} as bundled")
     return folder
 
 
@@ -164,3 +171,30 @@ PREVIOUS_VALUE_CHANGES = [
 ]
 """What ``diff`` reports when the example's ``contracts.vru.previous_value`` goes from
 69260 to 69760."""
+
+
+# -- the bundled decisions of each form ---------------------------------------------
+
+def source(pid: str) -> Path:
+    """The bundled source of decision ``pid`` (``decisions/<pid>.json``)."""
+    return ROOT / "decisions" / f"{pid}.json"
+
+
+def built(tmp_path: Path, pid: str, change=None) -> tuple[Path, object]:
+    """Build a copy of a bundled decision (changed by ``change(data)``) into tmp_path/out."""
+    data = json.loads(source(pid).read_text(encoding="utf-8"))
+    if change:
+        change(data)
+    return build_copy(tmp_path, source(pid), json.dumps(data, indent=1, ensure_ascii=False))
+
+
+def build_with_descriptor(tmp_path, monkeypatch, pack: str, pid: str, change):
+    """Build a bundled decision with a private copy of the templates, ``change(descriptor)``."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "templates", "templates")
+    path = Path("templates") / pack / "form.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    shutil.copy(source(pid), "paper.json")
+    return run("paper.json", "--out", "out", "--templates", "templates")

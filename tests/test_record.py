@@ -119,7 +119,7 @@ def test_a_trailing_space_in_the_form_version_is_no_new_form(recorded):
 
 def test_a_template_change_that_alters_an_approved_paper_fails(recorded):
     shutil.copytree(Path(__file__).resolve().parent.parent / "templates", "templates")
-    edit(Path("templates/pcd-april-2023/chief_executive.md.j2"),
+    edit(Path("templates/pcd-april-2023/form.json"),
          "I have been consulted", "I was consulted")
     result = run("--templates", "templates")
     assert result.code == 1

@@ -26,13 +26,13 @@ def build():
 
 
 def test_undefined_variable_names_template_and_line(form):
-    path = form / "approval.md.j2"
-    path.write_text(path.read_text(encoding="utf-8").replace("{{ approval.name }}", "{{ approval.nam }}"),
+    path = form / "title.md.j2"
+    path.write_text(path.read_text(encoding="utf-8").replace("{{ title }}", "{{ approval.nam }}"),
                     encoding="utf-8")
     result = build()
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        f"templates/{FORM}/approval.md.j2:7: error [template]: template uses something the "
+        f"templates/{FORM}/title.md.j2:5: error [template]: template uses something the "
         "source does not provide: 'dict object' has no attribute 'nam'.")
     assert not Path("out").exists()
 
@@ -52,7 +52,7 @@ def test_missing_template_names_the_include(form):
     result = build()
     assert result.code == 1
     assert result.err.splitlines()[:2] == [
-        f'templates/{FORM}/layout.md.j2:19: error [template]: template "publication.md.j2" is missing.',
+        f'templates/{FORM}/layout.md.j2:21: error [template]: template "publication.md.j2" is missing.',
         f"  hint: create templates/{FORM}/publication.md.j2, or fix the include.",
     ]
 

@@ -69,9 +69,12 @@ def placeholder(name: str) -> bool:
 def placeholder_names(ctx) -> None:
     officers = ctx.source.data.get("officers", {})
     confirmed = officers.get("confirmed", {})
-    named = {"drafting": [(("officers", "drafting"), officers.get("drafting", ""))],
-             "reviewing": [(("officers", "reviewing", i), n)
-                           for i, n in enumerate(officers.get("reviewing", []))]}
+    named = {}  # each officer row of the form: one name, or a list of names
+    for row, value in officers.items():
+        if row == "confirmed":
+            continue
+        named[row] = [(("officers", row), value)] if isinstance(value, str) else \
+            [(("officers", row, i), n) for i, n in enumerate(value) if isinstance(n, str)]
     for row, names in named.items():
         for path, name in names:
             if confirmed.get(row) and placeholder(name):

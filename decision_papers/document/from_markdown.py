@@ -8,6 +8,11 @@ Numbering is done here, by the pipeline: a heading written ``## 3. Title``
 starts section 3, and the ordered-list items after it become paragraphs
 ``3.1``, ``3.2``...; ordered items after an unnumbered heading are ``1``,
 ``2``...  The numbers typed in the template's list markers are ignored.
+
+A list written with ``1)`` instead of ``1.`` is lettered, as a form's
+descriptor asks (``recommendations.numbering``): ``(a)``, ``(b)``... by
+default, and a ``1)`` list inside an item gives its sub-items, ``(i)``,
+``(ii)``...  Sub-items are flat paragraphs of level 2 in the model.
 """
 
 from __future__ import annotations
@@ -40,8 +45,39 @@ def parser() -> MarkdownIt:
     return MarkdownIt("zero").enable(RULES)
 
 
-def parse(markdown: str) -> list:
+LETTERED = ("(a)", "(i)")
+"""Labels of ``1)`` lists: the top level, and sub-items inside an item."""
+STYLES = ("(a)", "(i)", "1.")
+"""Every label style a ``1)`` list may have (``1.`` numbers ``(1)``, ``(2)``...)."""
+
+
+def label(style: str, number: int) -> str:
+    """The ``number``-th label (from 1) of ``style``: ``(c)``, ``(iv)`` or ``(3)``."""
+    if style == "(a)":
+        letters = ""
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return f"({letters})"
+    if style == "(i)":
+        return f"({_roman(number)})"
+    return f"({number})"
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, text in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                        (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                        (4, "iv"), (1, "i")):
+        count, number = divmod(number, value)
+        out += text * count
+    return out
+
+
+def parse(markdown: str, lettered: tuple[str, str] = LETTERED) -> list:
     """Markdown text → list of model blocks.
+
+    ``lettered`` is how ``1)`` lists are labelled: the top level, then sub-items.
 
     Inline tokens are read flat, before the block tree is built, so emphasis
     nested a thousand deep (``****…a…****``) costs a counter, not the stack.
@@ -52,7 +88,7 @@ def parse(markdown: str) -> list:
             token.meta = {"spans": _flat_spans(token)}
             token.children = []
     tree = SyntaxTreeNode(tokens)
-    state = {"section": None, "count": 0}
+    state = {"section": None, "count": 0, "lettered": lettered}
     return [block for node in tree.children for block in _block(node, state)]
 
 
@@ -99,13 +135,20 @@ def _bullets(node, state):
     return [BulletList(items)]
 
 
-def _item_blocks(item, state):
+def _item_blocks(item, state, subs=None):
+    """An item's blocks; a ``1)`` list in it goes to ``subs`` (sub-items), where allowed."""
     blocks = []
     for child in item.children:
         if child.type == "paragraph":
-            blocks.append(Paragraph(_inlines(child.children[0])))
+            (subs[-1].blocks if subs else blocks).append(Paragraph(_inlines(child.children[0])))
         elif child.type == "bullet_list":
-            blocks.extend(_bullets(child, state))
+            (subs[-1].blocks if subs else blocks).extend(_bullets(child, state))
+        elif child.type == "ordered_list" and child.markup == ")" and subs is not None:
+            for number, sub in enumerate(child.children, len(subs) + 1):
+                inner = _item_blocks(sub, state)
+                if not inner or not isinstance(inner[0], Paragraph):
+                    inner.insert(0, Paragraph([]))  # an empty sub-item: shown empty, as a bullet
+                subs.append(NumberedParagraph(label(state["lettered"][1], number), inner, 2))
         else:
             raise UnsupportedMarkdown(f"unsupported Markdown inside a list: {child.type}",
                                       _line(child))
@@ -114,14 +157,19 @@ def _item_blocks(item, state):
 
 def _ordered(node, state):
     out = []
-    for item in node.children:
-        state["count"] += 1
-        section = state["section"]
-        label = f"{section}.{state['count']}" if section else f"{state['count']}."
-        blocks = _item_blocks(item, state)
+    for index, item in enumerate(node.children, 1):
+        if node.markup == ")":
+            text = label(state["lettered"][0], index)
+        else:
+            state["count"] += 1
+            section = state["section"]
+            text = f"{section}.{state['count']}" if section else f"{state['count']}."
+        subs: list = []
+        blocks = _item_blocks(item, state, subs)
         if not blocks or not isinstance(blocks[0], Paragraph):
             raise UnsupportedMarkdown("a numbered paragraph must start with text", _line(item))
-        out.append(NumberedParagraph(label, blocks))
+        out.append(NumberedParagraph(text, blocks))
+        out += subs
     return out
 
 

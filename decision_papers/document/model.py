@@ -56,9 +56,12 @@ class NumberedParagraph:
     """A paragraph numbered by the pipeline (``1``, ``3.2``)."""
 
     label: str
-    """The number as printed, e.g. ``"3.2"``."""
+    """The number as printed, e.g. ``"3.2"``, ``"(a)"`` or ``"(ii)"``."""
     blocks: list
     """First a ``Paragraph``; then follow-on paragraphs and bullet lists."""
+    level: int = 1
+    """1 for a paragraph or recommendation; 2 for a sub-item of the one before, as
+    ``(i)`` under ``(a)``: indented one step further."""
 
 
 @dataclass

@@ -11,7 +11,18 @@ HEADING_STYLES = {0: "Title", 1: "Heading 1", 2: "Heading 2"}
 HEADING_LEVELS = {style: level for level, style in HEADING_STYLES.items()}
 """Word style → heading level, for reading a paper back."""
 NUMBERED = "Numbered Paragraph"
-"""A pipeline-numbered paragraph (``3.1<tab>text``)."""
+"""A pipeline-numbered paragraph (``3.1<tab>text``), or a lettered one (``(a)<tab>text``)."""
+NUMBERED_SUB = "Numbered Paragraph 2"
+"""A sub-item of a numbered or lettered paragraph (``(i)<tab>text``), indented further."""
+
+
+def numbered_style(level: int) -> str:
+    """The style of a numbered paragraph at ``level`` (1 or 2)."""
+    return NUMBERED if level == 1 else NUMBERED_SUB
+
+
+NUMBERED_LEVELS = {NUMBERED: 1, NUMBERED_SUB: 2}
+"""Word style → level of a numbered paragraph, for reading a paper back."""
 CONTINUED = "Numbered Continuation"
 """A follow-on paragraph inside a numbered paragraph."""
 NUMBERED_BULLET = "Numbered Bullet"
@@ -48,6 +59,7 @@ def writer_styles() -> list[tuple[str, str, str]]:
     found += [(list_bullet(level), PARAGRAPH, f"bullets at level {level}")
               for level in range(1, MAX_BULLET_LEVEL + 1)]
     found += [(NUMBERED, PARAGRAPH, "numbered paragraphs (3.1, 3.2…)"),
+              (NUMBERED_SUB, PARAGRAPH, "sub-items of numbered paragraphs ((i), (ii)…)"),
               (CONTINUED, PARAGRAPH, "follow-on paragraphs inside a numbered paragraph")]
     found += [(f"{NUMBERED_BULLET} {level}", PARAGRAPH,
                f"bullets at level {level} inside a numbered paragraph")

@@ -495,11 +495,15 @@ def _dates(c: Collector, data: dict) -> None:
     """Dates a decision carries must come in a possible order."""
     dates = data.get("dates", {})
     chain = [name for name in DATE_CHAIN if name in dates]
+    declared = {(rule.before, rule.after) for rule in c.sign_offs}  # the form says it better
     for first, second in zip(chain, chain[1:]):
+        if (f"dates.{first}", f"dates.{second}") in declared:
+            continue
         c.relate("date_order", "not_after", [f"dates.{first}", f"dates.{second}"],
                  ("dates", second), _CHAIN_WHY.get((first, second)) or
                  f"{_CHAIN_NAMES[first]} must come on or before {_CHAIN_NAMES[second]}")
-    if "published" in dates and "decision" in dates:
+    if "published" in dates and "decision" in dates and \
+            ("dates.decision", "dates.published") not in declared:
         c.relate("date_order", "not_after", ["dates.decision", "dates.published"],
                  ("dates", "published"), "a decision cannot be published before it is made")
     if "decision" in dates and c.decision_date and tuple(c.decision_date) != ("dates", "decision"):
@@ -507,7 +511,8 @@ def _dates(c: Collector, data: dict) -> None:
     for rule in c.sign_offs:
         before, after = tuple(rule.before.split(".")), tuple(rule.after.split("."))
         if value_at(data, before) is not None and value_at(data, after) is not None:
-            c.relate("date_order", "not_after", [rule.before, rule.after], before, rule.why)
+            c.relate("date_order", "before" if rule.strict else "not_after",
+                     [rule.before, rule.after], before, rule.why)
     approval = data.get("approval", {})
     corrected = ["approval.date"] if approval.get("date") else []
     for index, _ in enumerate(data.get("corrigenda", [])):

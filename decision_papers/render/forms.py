@@ -10,7 +10,8 @@ there, so a new form needs no change to the code.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,8 +20,8 @@ from jsonschema import Draft202012Validator
 from decision_papers.problems import Place, Problem, ProblemsFound
 from decision_papers.render.templates import shown
 from decision_papers.source.load import load
-from decision_papers.source.validate import validate
-from decision_papers.source.walk import value_at
+from decision_papers.source.validate import form_of, validate
+from decision_papers.source.walk import VALUE_KINDS, kind_at, value_at
 
 DESCRIPTOR = "form.json"
 SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "form.schema.json"
@@ -31,13 +32,20 @@ class Section:
     """One numbered section of Part I."""
 
     id: str
-    """Its key under ``part1`` in a source."""
-    number: int
-    """Printed before the heading; its paragraphs are ``<number>.1``, ``<number>.2``..."""
+    """Its key under ``part1`` in a source (a paragraphs section), or its name."""
+    number: int | None
+    """Printed before the heading; its paragraphs are ``<number>.1``, ``<number>.2``...
+    ``None`` for an unnumbered section."""
     heading: str
     """As the form prints it."""
     required: bool = True
     """Whether every paper must have it."""
+    table: dict | None = None
+    """The table after its paragraphs (``kind``, ``from``, ``columns``), if it has one."""
+    kind: str = "paragraphs"
+    """``paragraphs`` (from ``part1.<id>``) or ``fields`` (labelled, from their places)."""
+    fields: tuple[tuple[str, str, bool], ...] = ()
+    """A fields section's rows: label, place in a source (``dates.published``), required."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class DateRule:
     """The date on or after it."""
     why: str
     """The reason, as the finding says it."""
+    strict: bool = False
+    """True: strictly before, not on the same day."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,27 @@ class Form:
     """Sign-off dates that must come in order."""
     financial_year_style: str = "2024/25"
     """How the form writes a financial year: ``2024/25`` or ``2024-25``."""
+    descriptor: dict = field(default_factory=dict)
+    """The whole descriptor, with its defaults, as the templates see it (``form``)."""
+
+    @property
+    def lettered(self) -> tuple[str, str]:
+        """How ``1)`` lists are labelled: the recommendations, then their sub-items."""
+        block = self.descriptor.get("recommendations", {})
+        top = block.get("numbering", "(a)")
+        sub = block.get("sub_numbering", "bullets")
+        return (top if top != "1." else "(a)", sub if sub != "bullets" else "(i)")
+
+    @property
+    def field_places(self) -> tuple[tuple[str, ...], ...]:
+        """The places the form's labelled fields print, as path parts."""
+        return tuple(tuple(place.split(".")) for s in self.sections for _, place, _ in s.fields)
+
+    @property
+    def schedules(self) -> tuple[str, ...]:
+        """The places of the schedule tables the form prints (``tables.spend``...)."""
+        return tuple(s.table["from"] for s in self.sections
+                     if s.table and s.table["kind"] == "schedule")
 
     def printed(self, figure, style: str = "") -> str:
         """A figure as this form prints it: its kind's format, in the form's house style.
@@ -83,10 +114,8 @@ class Form:
         return text
 
     def view(self) -> dict:
-        """What the templates see as ``form``."""
-        return {"name": self.name, "version": self.version,
-                "sections": [{"id": s.id, "number": s.number, "heading": s.heading,
-                              "required": s.required} for s in self.sections]}
+        """What the templates see as ``form``: the descriptor, with its defaults."""
+        return json.loads(json.dumps(self.descriptor))
 
     def decision_date_field(self, data: dict) -> tuple[str, ...]:
         """The place of the decision date in ``data``: the first listed that it gives.
@@ -136,14 +165,119 @@ def _load(folder: Path, stamp: int | None) -> Form:
     if problems:
         raise ProblemsFound([Problem(p.message, p.places, p.hint or "see schema/form.schema.json.",
                                      "template", p.severity, p.details) for p in problems])
-    data = source.data
+    problems = _places(source, folder.name)
+    if problems:
+        raise ProblemsFound(problems)
+    data = _with_defaults(source.data)
     return Form(
         data["name"], data["version"],
-        tuple(Section(s["id"], s["number"], s["heading"], s.get("required", True))
+        tuple(Section(s["id"], s.get("number"), s["heading"], s["required"], s.get("table"),
+                      s["kind"], tuple((f["label"], f["value"], f.get("required", True))
+                                       for f in s.get("fields", ())))
               for s in data["sections"]),
         tuple(data["decision_date"]),
-        tuple(DateRule(r["before"], r["after"], r["why"]) for r in data.get("date_order", ())),
-        data.get("financial_year_style", "2024/25"))
+        tuple(DateRule(r["before"], r["after"], r["why"], r.get("strict", False))
+              for r in data["date_order"]),
+        data["financial_year_style"], data)
+
+
+_WORDS = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+"""A place named in a descriptor's words: ``{approval.role}``."""
+_GIVEN = {"possessive", "names"}
+"""Words the templates give (``{possessive}``; ``{names}`` in a declaration row)."""
+
+
+def _places(source, pack: str) -> list[Problem]:
+    """Every place the descriptor names, checked against its form's schema.
+
+    A section, field, table, sign-off block, date or word the form's sources
+    cannot have would print nothing (or a Python value) in every paper: it is
+    an error at the descriptor's line instead.  A pack without a schema of its
+    own (``schema/forms/<pack>.schema.json``) is checked when its sources are.
+    """
+    if form_of({"form": {"template": pack}}) is None:
+        return []
+    data, found = source.data, []
+
+    def need(dotted: str, at: tuple, wanted: set[str], what: str) -> str | None:
+        kind = kind_at(pack, dotted.split("."))
+        if kind in wanted:
+            return kind
+        shown = f"schema/forms/{pack}.schema.json"
+        why = f"no paper of this form has {dotted}" if kind is None else \
+            f"{dotted} is {_KIND_WORDS.get(kind, kind)}, not {what}"
+        found.append(Problem(f"{why} ({shown}).", (source.place(at),),
+                             "name a place the form's schema gives, or add it there.",
+                             rule="template"))
+        return None
+
+    def words(text: str, at: tuple, given=_GIVEN) -> None:
+        for match in _WORDS.finditer(text):
+            if match.group(1) not in given:
+                need(match.group(1), at, VALUE_KINDS, "one line of text or a figure")
+
+    for i, section in enumerate(data["sections"]):
+        at = ("sections", i)
+        if section.get("kind", "paragraphs") == "paragraphs":
+            need(f"part1.{section['id']}", at + ("id",), {"paragraphs"}, "paragraphs")
+        for j, field in enumerate(section.get("fields", ())):
+            need(field["value"], at + ("fields", j, "value"), VALUE_KINDS,
+                 "one line of text or a figure")
+        table = section.get("table")
+        if table and table["kind"] == "schedule":
+            need(table["from"], at + ("table", "from"), {"figure_ref"},
+                 "the name of a budget, grant or income")
+        elif table and need(table["from"], at + ("table", "from"), {"array"}, "a list of rows"):
+            for j, column in enumerate(table["columns"]):
+                need(f"{table['from']}.0.{column.get('key', '')}",
+                     at + ("table", "columns", j), VALUE_KINDS, "one line of text or a figure")
+    for i, spec in enumerate(data.get("sign_offs", ())):
+        need(spec["block"], ("sign_offs", i, "block"), {"object"}, "a sign-off block")
+        words(spec["heading"], ("sign_offs", i, "heading"))
+        for j, text in enumerate(spec["statement"]):
+            words(text, ("sign_offs", i, "statement", j))
+    for i, dotted in enumerate(data["decision_date"]):
+        need(dotted, ("decision_date", i), {"date"}, "a date")
+    for i, rule in enumerate(data.get("date_order", ())):
+        for end in ("before", "after"):
+            need(rule[end], ("date_order", i, end), {"date"}, "a date")
+    for i, officer in enumerate(data.get("declaration", {}).get("officers", ())):
+        need(f"officers.{officer['key']}", ("declaration", "officers", i, "key"),
+             {"text", "array"}, "a name or a list of names")
+        for key in ("one", "many"):
+            words(officer[key], ("declaration", "officers", i, key))
+    for i, text in enumerate(data.get("publication", ())):
+        words(text, ("publication", i))
+    for key in ("part1_heading",):
+        if key in data:
+            words(data[key], (key,))
+    if "possessive" in data:
+        words(data["possessive"], ("possessive",), given=set())
+    if "recommendations" in data:
+        words(data["recommendations"]["lead"], ("recommendations", "lead"))
+    return found
+
+
+_KIND_WORDS = {"object": "a block of fields", "array": "a list", "paragraphs": "paragraphs",
+               "prose": "a paragraph", "figure_ref": "the name of a figure"}
+
+
+def _with_defaults(data: dict) -> dict:
+    """The descriptor with the defaults its schema gives, so templates need no ``is defined``."""
+    data = json.loads(json.dumps(data))
+    data.setdefault("date_order", [])
+    data.setdefault("financial_year_style", "2024/25")
+    data.setdefault("sign_offs", [])
+    data.setdefault("publication", [])
+    data.setdefault("possessive", "the {organisation.short_name}'s")
+    for section in data["sections"]:
+        section.setdefault("kind", "paragraphs")
+        section.setdefault("required", True)
+        section.setdefault("number", None)
+        section.setdefault("table", None)
+    if "recommendations" in data:
+        data["recommendations"].setdefault("sub_numbering", "bullets")
+    return data
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from decision_papers.figures.kinds import KINDS
 from decision_papers.figures.ledger import Ledger
 from decision_papers.problems import Problem
 from decision_papers.source.load import Source
-from decision_papers.source.walk import FIGURE_LEAVES, leaves
+from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
 
 REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?::([a-z_]*))?\}")
 """``{contracts.vru.variation}`` or ``{approval.date:month}``."""
@@ -198,8 +198,75 @@ def view(source: Source, figures: Ledger, printed=None) -> tuple[dict, Resolver]
             replaced[parts] = resolver.inline(_clean(value), parts)
         elif kind in FIGURE_LEAVES:
             fid = ".".join(str(p) for p in parts)
-            replaced[parts] = figures.get(fid, figures.get(fid.removesuffix(".stated")))
+            figure = figures.get(fid, figures.get(fid.removesuffix(".stated")))
+            replaced[parts] = None if figure is None else Shown(figure, resolver.printed)
     return _rebuild(source.data, (), replaced), resolver
+
+
+class Shown:
+    """A figure as a template prints it (``{{ approval.date }}``): in the form's house style.
+
+    Everything else about the figure (``value``, ``kind``...) reads through.
+    """
+
+    def __init__(self, figure, printed):
+        self.figure, self._printed = figure, printed
+
+    def __str__(self) -> str:
+        return self._printed(self.figure, "")
+
+    def __getattr__(self, name):
+        return getattr(self.figure, name)
+
+
+SCHEDULE_ROWS = ("by_year", "instalments")
+"""Where a budget (``by_year``), or a grant or income (``instalments``), lists its amounts."""
+
+
+def schedules(source: Source, figures: Ledger, printed, places: tuple[str, ...],
+              resolver: Resolver) -> dict:
+    """The schedule tables a form prints, by their place in the source (``tables.spend``).
+
+    Each place names a budget, grant or income (``budgets.programme``); its
+    table is a row for each amount by financial year (a budget's ``by_year``,
+    a grant's or income's ``instalments``), then its total, all printed from
+    the figure ledger, where the schedule check has summed them.  A place that
+    names no such schedule is a reference problem there.
+    """
+    found = {}
+    for place in places:
+        parts = tuple(place.split("."))
+        ref = value_at(source.data, parts)
+        if not isinstance(ref, str):
+            continue  # not given (the form's schema says whether it must be)
+        block = value_at(source.data, tuple(ref.split(".")))
+        key = next((k for k in SCHEDULE_ROWS if isinstance(block, dict)
+                    and isinstance(block.get(k), dict) and block[k]), None)
+        if key is None:
+            resolver._problem(f'{place} names "{ref}", which is not a budget, grant or income '
+                              "with amounts by financial year.", parts,
+                              "name one, e.g. budgets.programme, whose by_year (or a grant's "
+                              "instalments) lists the amounts.")
+            continue
+        table = {"rows": [], "total": ""}
+        for name, row in block[key].items():
+            cells = {}
+            for cell in ("financial_year", "amount"):
+                fid = f"{ref}.{key}.{name}.{cell}"
+                cells[cell] = _shown(figures.get(fid), printed, resolver, fid, parts)
+            cells["label"] = escape(row.get("label", ""))
+            table["rows"].append(cells)
+        table["total"] = _shown(figures.get(f"{ref}.total"), printed, resolver, f"{ref}.total",
+                                parts)
+        found[place] = table
+    return found
+
+
+def _shown(figure, printed, resolver: Resolver, fid: str, path: tuple) -> str:
+    if figure is None or figure.value is None:
+        return ""  # the figure's own problem is reported by the checks
+    resolver.references.append(Reference(fid, "", path))
+    return escape(printed(figure, ""))
 
 
 def _rebuild(value, parts, replaced):

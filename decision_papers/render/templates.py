@@ -19,6 +19,7 @@ from jinja2.lexer import Token
 
 from decision_papers.document import from_markdown
 from decision_papers.problems import Place, Problem
+from decision_papers.render.prose import escape
 from decision_papers.source.load import display_path
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -27,8 +28,14 @@ LAYOUT = "layout.md.j2"
 
 def environment(form: str, templates_dir: Path = TEMPLATES_DIR,
                 extensions=()) -> jinja2.Environment:
-    """The Jinja environment for one form's templates."""
-    return jinja2.Environment(
+    """The Jinja environment for one form's templates.
+
+    Two helpers let a descriptor's words reach the paper: ``lookup("a.b")``
+    is the value at a dotted place of the view, and ``text | fill`` puts such
+    values in for ``{a.b}`` (and ``fill(names=...)`` for ``{names}``).  Both
+    only look values up; nothing is ever compiled as a template.
+    """
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir / form)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -37,6 +44,63 @@ def environment(form: str, templates_dir: Path = TEMPLATES_DIR,
         keep_trailing_newline=True,
         extensions=list(extensions),
     )
+    env.globals["lookup"] = lookup
+    env.filters["fill"] = fill
+    return env
+
+
+_PLACE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
+"""``{approval.role}`` in a descriptor's words."""
+
+
+@jinja2.pass_context
+def lookup(context, dotted: str):
+    """The view's value at ``dotted`` (``approval.role``); undefined if there is none."""
+    parts = dotted.split(".")
+    value = context.get(parts[0], context.environment.undefined(name=parts[0]))
+    for part in parts[1:]:
+        if isinstance(value, jinja2.Undefined):
+            break
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            value = context.environment.undefined(name=dotted)
+    return value
+
+
+@jinja2.pass_context
+def fill(context, text: str, **given) -> str:
+    """A descriptor's words as Markdown: each ``{place}`` replaced by its value (``given``
+    first, then the view), and the words themselves escaped, so a ``|`` or ``*`` in a
+    form's heading or column is printed, never read as structure.
+
+    ``{possessive}`` is the organisation's possessive as the form writes it
+    (``form.possessive``, itself filled in).  A place the paper does not give,
+    or that holds a block or a list, is an error that names it, at the
+    template line that printed the words (the descriptor's own places are
+    checked against the form's schema when it is loaded).
+    """
+    def value(name: str) -> str:
+        if name in given:
+            return str(given[name])
+        if name == "possessive":
+            return fill(context, lookup(context, "form.possessive"))
+        found = lookup(context, name)
+        if isinstance(found, jinja2.Undefined):
+            raise jinja2.UndefinedError(f"the form's words name {{{name}}}, which this "
+                                        "paper does not give")
+        if isinstance(found, (dict, list)):
+            raise jinja2.UndefinedError(f"the form's words name {{{name}}}, which is a "
+                                        f"{'block' if isinstance(found, dict) else 'list'}, "
+                                        "not one value")
+        return str(found)
+    out, last, text = [], 0, str(text)
+    for match in _PLACE.finditer(text):
+        out += [escape(text[last:match.start()]), value(match.group(1))]
+        last = match.end()
+    return "".join(out + [escape(text[last:])])
 
 
 def shown(folder: Path, name: str) -> str:
@@ -60,7 +124,7 @@ def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
 
 
 def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
-           layout: str = LAYOUT) -> str:
+           layout: str = LAYOUT, lettered: tuple[str, str] = from_markdown.LETTERED) -> str:
     """Render ``layout`` (the Part 1 layout by default) to Markdown, or raise ``TemplateProblem``.
 
     Any failure is a template problem at the template file and line: a
@@ -110,7 +174,7 @@ def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
             (Place(*where) if where else Place(shown(folder, layout)),),
             rule="template")) from None
     try:
-        from_markdown.parse(markdown)
+        from_markdown.parse(markdown, lettered)
     except from_markdown.UnsupportedMarkdown as exc:
         where = _markdown_line(exc.line, markdown, form, context, templates_dir, layout)
         raise TemplateProblem(Problem(

@@ -437,7 +437,7 @@ def write_redline(changed, old, new, target: Path, stamp: tuple[str, dt.datetime
         print(f"error: out/{pid}.docx cannot be read as a Word document "
               f"({type(exc).__name__}); rebuild it and commit out/.", file=stderr)
         return 1
-    data = output.normalise_docx(redline.render(before, after, *stamp),
+    data = output.normalise_docx(redline.render(before, after, *stamp, looks=new[pid][".docx"]),
                                  output.REDLINE_COMMENT)
     try:
         output.write_atomic(target, data)

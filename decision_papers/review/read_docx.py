@@ -18,7 +18,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from decision_papers.document.model import BulletList, Document, Heading, Metadata, NumberedParagraph, Paragraph, Span, Table
-from decision_papers.document.styles import CONTINUED, HEADING_LEVELS, NUMBERED, NUMBERED_BULLET
+from decision_papers.document.styles import CONTINUED, HEADING_LEVELS, NUMBERED_BULLET, NUMBERED_LEVELS
 from decision_papers.problems import printable
 
 _HEADING_NUMBER = re.compile(r"^(\d+)\. ")
@@ -108,10 +108,11 @@ def _paragraph(paragraph: DocxParagraph, blocks: list) -> None:
             spans[0] = Span(spans[0].text[match.end():], spans[0].bold, spans[0].italic)
             spans = [s for s in spans if s.text]
         blocks.append(Heading(HEADING_LEVELS[style], spans, number))
-    elif style == NUMBERED:
+    elif style in NUMBERED_LEVELS:
         label, _, rest = spans[0].text.partition("\t")
         first = [Span(rest, spans[0].bold, spans[0].italic)] + spans[1:]
-        blocks.append(NumberedParagraph(label, [Paragraph([s for s in first if s.text])]))
+        blocks.append(NumberedParagraph(label, [Paragraph([s for s in first if s.text])],
+                                        NUMBERED_LEVELS[style]))
     elif style == CONTINUED and blocks and isinstance(blocks[-1], NumberedParagraph):
         blocks[-1].blocks.append(Paragraph(spans))
     elif style.startswith(NUMBERED_BULLET) and blocks and isinstance(blocks[-1], NumberedParagraph):
@@ -143,8 +144,13 @@ def _table(table: DocxTable) -> Table:
 
 def _metadata(word) -> Metadata:
     props = word.core_properties
-    footer = word.sections[0].footer.paragraphs[0].text
+    line = word.sections[0].footer.paragraphs[0]
+    pieces = line.text.split("\t")
+    # a protective marking (Part 2) comes first in the footer, in bold: then the form's version
+    marked = bool(line.runs) and bool(line.runs[0].bold) and len(pieces) > 2
+    marking = pieces.pop(0) if marked else None
     created = props.created.replace(tzinfo=None) if props.created else dt.datetime(1970, 1, 1)
     return Metadata(title=props.title or "", reference=props.subject or "",
-                    form_version=footer.split("\t", 1)[0], organisation=props.author or "",
-                    date=created.date(), stamp=created, language=props.language or "en-GB")
+                    form_version=pieces[0], organisation=props.author or "",
+                    date=created.date(), stamp=created, language=props.language or "en-GB",
+                    marking=marking)

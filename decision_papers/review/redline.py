@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
+from pathlib import Path
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -129,7 +130,8 @@ def _flatten(block, depth: int, found: list[Unit], tables, level: int = 1) -> No
         found.append(Unit("p", styles.CONTINUED if depth else None, "", tuple(block.spans)))
     elif isinstance(block, NumberedParagraph):
         first, *rest = block.blocks
-        found.append(Unit("p", styles.NUMBERED, f"{block.label}\t", tuple(first.spans)))
+        found.append(Unit("p", styles.numbered_style(block.level), f"{block.label}\t",
+                          tuple(first.spans)))
         for inner in rest:
             _flatten(inner, 1, found, tables)
     elif isinstance(block, BulletList):
@@ -529,8 +531,13 @@ class _Writer:
 
 
 def render(old: Document, new: Document, author: str = "decision-papers",
-           date: dt.datetime | None = None) -> bytes:
+           date: dt.datetime | None = None, looks: bytes | None = None) -> bytes:
     """A DOCX laid out like ``new``, with every change from ``old`` as a tracked change.
+
+    ``looks`` is the new paper's DOCX: the redline starts from it, as from a
+    form's reference document, so it has that form's styles, banner and
+    footer.  A paper too old to serve (made before a style the writer now
+    uses) gives the writer's plain look instead.
 
     Reviewers see in Word exactly what changed between two versions of a
     paper and can accept or reject each change.  Every revision carries
@@ -538,7 +545,13 @@ def render(old: Document, new: Document, author: str = "decision-papers",
     ids numbered in order, so the same inputs give the same bytes once
     normalised with ``output.normalise_docx``.
     """
-    word = write_docx.new_document(new)
+    word = None
+    if looks is not None:
+        try:
+            word = write_docx.new_document(new, Path(f"{new.meta.reference}.docx"), looks)
+        except write_docx.ReferenceProblem:
+            word = None
+    word = word or write_docx.new_document(new)
     writer = _Writer(word, author, _stamp(date or new.meta.stamp))
     for old_unit, new_unit in align(flatten(old), flatten(new)):
         writer.write(old_unit, new_unit)

@@ -52,6 +52,53 @@ def _walk(value, sub, parts, defs):
                 yield from _walk(item, child, parts + (index,), defs)
 
 
+VALUE_KINDS = frozenset({"text", "inline", "key"}) | frozenset(FIGURE_LEAVES)
+"""Leaves that print as one piece of one-line text: a form may put them in a field or its words."""
+
+
+def kind_at(form: str | None, parts) -> str | None:
+    """What the schema of ``form`` says is at ``parts`` in a source: a leaf's ``$defs`` name
+    (``inline``, ``date``, ``paragraphs``...), else ``object`` or ``array``; ``None`` where
+    a source can hold nothing.
+
+    A form's descriptor names places in its sources; this says, before any
+    source is built, whether each can exist and what it holds.
+    """
+    whole = schema(form)
+    defs, sub = whole["$defs"], whole
+    for part in parts:
+        sub = _deref(sub, defs)
+        if sub is None:
+            return None
+        props, extra, items = sub.get("properties", {}), sub.get("additionalProperties"), \
+            sub.get("items")
+        if part in props:
+            sub = props[part]
+        elif isinstance(extra, dict):
+            sub = extra
+        elif part.isdigit() and isinstance(items, dict):
+            sub = items
+        else:
+            return None
+    ref = sub.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        if name in LEAF_KINDS or name == "paragraphs":
+            return name
+        sub = defs[name]
+    kind = sub.get("type")
+    return kind if kind in ("object", "array") else "object" if "properties" in sub else kind
+
+
+def _deref(sub: dict, defs: dict) -> dict | None:
+    """``sub`` with a ``$ref`` to ``$defs`` followed; ``None`` at a leaf, which holds no parts."""
+    ref = sub.get("$ref")
+    if not ref:
+        return sub
+    name = ref.rsplit("/", 1)[-1]
+    return None if name in LEAF_KINDS else defs.get(name)
+
+
 def value_at(data, parts) -> object:
     """The value at ``parts`` (keys) in ``data``, or None where there is none."""
     for part in parts:

@@ -24,7 +24,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET,
-                                             PARAGRAPH, TABLE, bullet_style, list_bullet, writer_styles)
+                                             NUMBERED_SUB, PARAGRAPH, TABLE, bullet_style, list_bullet,
+                                             numbered_style, writer_styles)
 from decision_papers.problems import printable
 from decision_papers.review import read_docx
 from decision_papers.source.load import display_path
@@ -60,7 +61,7 @@ def render(doc: Document, reference: Path | None = None) -> bytes:
     return save(word)
 
 
-def new_document(doc: Document, reference: Path | None = None):
+def new_document(doc: Document, reference: Path | None = None, data: bytes | None = None):
     """An empty python-docx document with the paper's page, styles and properties.
 
     Shared with ``redline`` so a redline looks exactly like the paper.  With
@@ -70,7 +71,7 @@ def new_document(doc: Document, reference: Path | None = None):
     replaces the text of the first paragraph of each header and footer.
     """
     if reference is not None:
-        return _from_reference(doc, Path(reference))
+        return _from_reference(doc, Path(reference), data)
     word = new_docx()
     docx_xml.drop_template_leftovers(word)
     docx_xml.scrub_settings(word, doc.meta.language)
@@ -88,8 +89,8 @@ def save(word) -> bytes:
     return buffer.getvalue()
 
 
-def _from_reference(doc: Document, path: Path):
-    word = open_reference(path)
+def _from_reference(doc: Document, path: Path, data: bytes | None = None):
+    word = open_reference(path, data)
     docx_xml.drop_reference_leftovers(word)
     docx_xml.scrub_settings(word, doc.meta.language)
     docx_xml.strip_revision_ids(word)
@@ -115,8 +116,8 @@ _STYLE_HINT = ("define each style in the reference document (in Word: the Styles
                "Style, with exactly that name), or start from templates/pcd-april-2023/reference.docx.")
 
 
-def open_reference(path: Path):
-    """The reference document at ``path``, checked, with its body emptied.
+def open_reference(path: Path, data: bytes | None = None):
+    """The reference document at ``path`` (or ``data``, its bytes), checked, with its body emptied.
 
     Raises ``ReferenceProblem`` if it cannot be read, is not a Word document,
     would expand like a zip bomb (refused before anything is expanded), has no
@@ -124,10 +125,11 @@ def open_reference(path: Path):
     """
     shown = display_path(path)
     try:
-        if not path.is_file():
+        if data is None and not path.is_file():
             reason = "it is not a file" if path.exists() else "it does not exist"
             raise ReferenceProblem(path, f"cannot read {shown}: {reason}.")
-        with open(path, "rb") as handle:  # one open file: what is checked is what is read
+        # one open file: what is checked is what is read
+        with (io.BytesIO(data) if data is not None else open(path, "rb")) as handle:
             try:
                 with zipfile.ZipFile(handle) as archive:
                     read_docx.check_archive(archive)
@@ -232,6 +234,11 @@ def add_paper_styles(word) -> None:
     fmt = numbered.paragraph_format
     fmt.left_indent, fmt.first_line_indent = INDENT, -INDENT
     fmt.tab_stops.add_tab_stop(INDENT)
+    sub = styles.add_style(NUMBERED_SUB, WD_STYLE_TYPE.PARAGRAPH)
+    sub.base_style = normal
+    fmt = sub.paragraph_format
+    fmt.left_indent, fmt.first_line_indent = INDENT * 2, -INDENT
+    fmt.tab_stops.add_tab_stop(INDENT * 2)
     continued = styles.add_style(CONTINUED, WD_STYLE_TYPE.PARAGRAPH)
     continued.base_style = normal
     continued.paragraph_format.left_indent = INDENT
@@ -276,7 +283,7 @@ def _paragraph(word, block: Paragraph, depth: int) -> None:
 
 def _numbered(word, block: NumberedParagraph, depth: int) -> None:
     first, *rest = block.blocks
-    paragraph = word.add_paragraph(style=NUMBERED)
+    paragraph = word.add_paragraph(style=numbered_style(block.level))
     paragraph.add_run(f"{block.label}\t")
     _spans(paragraph, first.spans)
     for inner in rest:
@@ -307,17 +314,37 @@ def _table(word, block: Table, depth: int) -> None:
     lay_out_table(table)
 
 
+TABLE_WIDTH = Cm(16)
+TICK = 3
+"""A column none of whose body cells is longer than this holds ticks (✓, N/A): narrow, centred."""
+
+
 def lay_out_table(table) -> None:
-    """Two-column (declaration) tables: wide statement, narrow centred tick."""
-    if len(table.columns) != 2:
+    """Column widths from what the columns hold, so labelled fields and risks read well.
+
+    A two-column table whose second column holds only ticks (a declaration)
+    has a wide statement and a narrow centred tick.  Any other table's
+    columns share the width in proportion to their longest body cell (within
+    limits), so a short label sits beside a long value.
+    """
+    columns = len(table.columns)
+    if columns < 2:
         return
+    body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    longest = [max((len(row[i]) for row in body), default=0) for i in range(columns)]
     table.autofit = False
-    for column, width in zip(table.columns, (Cm(12.5), Cm(3.5))):
+    if columns == 2 and longest[1] <= TICK:
+        widths = (Cm(12.5), Cm(3.5))
+    else:
+        weights = [min(max(n, 8), 60) for n in longest]
+        widths = [int(TABLE_WIDTH * w / sum(weights)) for w in weights]
+    for column, width in zip(table.columns, widths):
         column.width = width
         for cell in column.cells:
             cell.width = width
-    for row in table.rows:
-        row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if columns == 2 and longest[1] <= TICK:
+        for row in table.rows:
+            row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 HANDLERS = {

@@ -136,7 +136,7 @@ def _paragraph(block: Paragraph) -> str:
 
 def _numbered(block: NumberedParagraph) -> str:
     first, *rest = block.blocks
-    parts = [_line([Span(block.label + " ")] + first.spans)]
+    parts = [_line([Span(block.label + " ")] + first.spans).rstrip(" ")]  # "(i)" when empty
     parts += [HANDLERS[type(inner)](inner) for inner in rest]
     return "\n\n".join(parts)
 

@@ -64,10 +64,11 @@ def test_a_level_4_heading_names_its_template_and_line(form, tmp_path):
 
 def test_a_level_5_heading_made_by_a_macro_names_the_macro_line(form, tmp_path):
     macros = form / "_macros.md.j2"
-    text = macros.read_text(encoding="utf-8").replace("### {{ section.number }}.",
-                                                      "##### {{ section.number }}.")
+    text = macros.read_text(encoding="utf-8").replace("{{ level }} {% if section.number %}",
+                                                      "##### {% if section.number %}")
     macros.write_text(text, encoding="utf-8")
-    line = text.splitlines().index("##### {{ section.number }}. {{ section.heading }}") + 1
+    line = text.splitlines().index("##### {% if section.number %}{{ section.number }}. "
+                                   "{% endif %}{{ section.heading | fill }}") + 1
     result = build_with_templates(form, tmp_path)
     assert_one_clean_error(result, tmp_path / "out")
     assert result.err.splitlines()[0].startswith(
@@ -84,22 +85,22 @@ def test_a_recursive_include_names_the_include_line(form, tmp_path):
 
 
 def test_a_division_by_zero_names_the_template_and_line(form, tmp_path):
-    line = add_line(form / "chief_executive.md.j2", 1, "{{ 1 / 0 }}")
+    line = add_line(form / "title.md.j2", 1, "{{ 1 / 0 }}")
     result = build_with_templates(form, tmp_path)
     assert_one_clean_error(result, tmp_path / "out")
     assert result.err.splitlines()[0] == (
-        f"{shown(form / 'chief_executive.md.j2')}:{line}: error [template]: template failed: "
+        f"{shown(form / 'title.md.j2')}:{line}: error [template]: template failed: "
         "division by zero (ZeroDivisionError).")
 
 
 def test_a_template_error_in_a_copied_folder_names_the_copy(form, tmp_path):
-    path = form / "approval.md.j2"
-    path.write_text(path.read_text(encoding="utf-8").replace("{{ approval.name }}",
+    path = form / "title.md.j2"
+    path.write_text(path.read_text(encoding="utf-8").replace("{{ title }}",
                                                              "{{ approval.nam }}"),
                     encoding="utf-8")
     result = build_with_templates(form, tmp_path)
     assert_one_clean_error(result, tmp_path / "out")
-    assert result.err.startswith(f"{shown(path)}:7: error [template]: ")
+    assert result.err.startswith(f"{shown(path)}:5: error [template]: ")
 
 
 # -- rules files -------------------------------------------------------------------
