@@ -62,6 +62,9 @@ def _md(data: dict) -> None:
     data["figures"]["households"]["count"] = 6500
 
 
+def _kdr(data: dict) -> None:
+    data["figures"]["extension"]["duration"] = {"years": 2}
+
 
 PCD = Form(
     id="pcd-1717", change=_pcd,
@@ -92,7 +95,18 @@ MD = Form(
     approval_date="2025-03-27", as_of="2025-04-01",
     reference="MD3311", part2_question="Is there a Part 2 form? **YES**")
 
-FORMS = [pytest.param(form, id=form.id) for form in (PCD, MD)]
+KDR = Form(
+    id="kdr-2025-014", change=_kdr,
+    figures=["kdr-2025-014: 1 figure changed",
+             "  possible extension: 1 year → 2 years (recommendation 2)"],
+    deleted=["1 year,"], inserted=["2 years,"],
+    heading="**RECORD OF AN OFFICER KEY DECISION – KDR 2025/014**",
+    row="| **Date of decision** | 15 September 2025 |",
+    approval_date="2025-09-15", as_of="2025-09-16",
+    reference="KDR 2025/014",
+    part2_question="Is there exempt (Part 2) information, not for publication? **YES**")
+
+FORMS = [pytest.param(form, id=form.id) for form in (PCD, MD, KDR)]
 
 CANARIES = ["CANARY-BASIS-3e1f", "CANARY-REASON-a07c", "CANARY-PARA-5d92", "CANARY-ANNEX-b4c8",
             "CANARY-ANNEX-PARA-16fe", "876,543.21", "876543.21"]

@@ -23,6 +23,7 @@ from support import ROOT, build_with_descriptor, built, run, source
 BUNDLED = {  # decision id: (form pack, heading text its first page shows)
     "pcd-1717": ("pcd-april-2023", "DMPC Decision – PCD 1717"),
     "md-3311": ("gla-md-2024", "REQUEST FOR MAYORAL DECISION – MD3311"),
+    "kdr-2025-014": ("council-kdr-2024", "RECORD OF AN OFFICER KEY DECISION – KDR 2025/014"),
 }
 
 
@@ -59,6 +60,7 @@ TABLES = {  # decision id: the header row of each table, in order
                 ["Activity", "Timeline"],
                 ["Originating officer declaration",
                  "Drafting officer to confirm the following (✓)"]],
+    "kdr-2025-014": [["Item", "Detail"], ["Event", "Date"]],
 }
 
 

@@ -18,7 +18,7 @@ from support import MINIMAL, ROOT, edit, run
 
 FORM = "pcd-april-2023"
 FORM_WORDS = ("chief_executive", "short_role", "public_health", "DMPC", "MOPAC", "chief_of_staff",
-              "sponsoring", "Mayoral", "call_in\"", "key_decision")
+              "sponsoring", "Mayoral", "call_in\"", "key_decision", "Northgate")
 
 
 def test_the_package_knows_no_form():
@@ -283,5 +283,5 @@ def test_a_source_of_an_unknown_form_is_checked_against_the_shared_schema_only(t
     assert result.err.splitlines() == [
         'paper.json:11:3: $.form.template: error [template]: there is no form "nonsuch" (no '
         "folder templates/nonsuch/ with a layout.md.j2).",
-        "  hint: use one of: gla-md-2024, pcd-april-2023.",
+        "  hint: use one of: council-kdr-2024, gla-md-2024, pcd-april-2023.",
         "paper.json: not built (1 error); nothing was written for it."]
