@@ -24,6 +24,8 @@ from decision_papers.render import templates
 
 from decision_papers.writers import docx as write_docx
 
+from decision_papers.writers import html as write_html
+from decision_papers.writers import pdf as write_pdf
 from decision_papers.writers import markdown as write_markdown
 from decision_papers.checks import run_batch_checks, run_checks
 from decision_papers.figures import ledger as figure_ledger
@@ -32,9 +34,11 @@ from decision_papers.writers.figures_file import render as render_figures
 from decision_papers.document.model import PROPERTY_LIMIT, Document, Metadata, plain
 from decision_papers.problems import Place, Problem, ProblemsFound, shorten
 from decision_papers.figures.thresholds import RULES_DIR, load_rules, used_by
+from decision_papers.source import folder as folder_source
+from decision_papers.source import placeholders
 from decision_papers.source.load import Source, display_path, load
 from decision_papers.source import part2_file
-from decision_papers.review import part2_guard
+from decision_papers.review import accessibility, part2_guard
 from decision_papers.source.validate import validate
 from decision_papers.source.walk import value_at
 from decision_papers.render.forms import Form, load_form
@@ -77,6 +81,11 @@ class Paper:
     """The decision date, where the form's descriptor says it is."""
     out_dir: Path | None = None
     """The folder its Part 1 outputs go to (a project's ``out/`` holds it to that project)."""
+    figures_file: bytes | None = None
+    """What ``out/<id>.figures.json`` would hold, once the figures are known, even when the
+    paper does not build (``explain`` lists them)."""
+    source: Source | None = None
+    """The Part 1 source as read, for the file and line of each figure."""
 
     @property
     def failed(self) -> bool:
@@ -127,11 +136,16 @@ def decision_date(data: dict, form: Form) -> dt.date | None:
 
 PART2_MARKING = "CONFIDENTIAL – PART 2 – NOT FOR PUBLICATION"
 """Printed on every page of a Part 2 paper."""
+DRAFT = "DRAFT"
+"""Before a paper's title, and at the top of every page, until it is approved."""
 
 
 def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.TEMPLATES_DIR,
-              rules_dir: Path = RULES_DIR, part2: bool = False) -> Paper:
+              rules_dir: Path = RULES_DIR, part2: bool = False, html: bool = False) -> Paper:
     """Take one source through every step, in memory.
+
+    ``html`` adds the paper as an accessible web page (``<id>.html``), written by
+    a third writer over the same document model.
 
     Part 1 is built from the source with ``part2`` removed, by exactly the
     steps a source without Part 2 takes, so nothing confidential can reach a
@@ -142,9 +156,13 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     """
     paper = Paper(path)
     try:
-        source = load(path)
+        source = _read(path, templates_dir)
     except ProblemsFound as exc:
         paper.problems += exc.problems
+        return paper
+    left = placeholders.find(source)
+    if left:  # one list of what is still to write, not a schema error about each
+        paper.problems += _withheld(left, part2)
         return paper
     paper.problems += _withheld(validate(source) + prose.control_characters(source), part2)
     if paper.failed:
@@ -163,7 +181,11 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     prepared = _prepare(public, paper, templates_dir, rules_dir, "part2" in data)
     if prepared is None:
         return paper
-    paper.ledger = prepared[0]
+    paper.ledger, paper.source = prepared[0], public
+    paper.figures_file = render_figures(
+        public, prepared[0], prepared[3],
+        {s["id"]: s["number"] for s in prepared[1]["form"]["sections"] if s["number"]},
+        prepared[4])
     paper.problems += part2_guard.location_problems(source)
     if part2 and part2_file.location(data) and not part2_file.inline(data):
         source, found = part2_file.resolve(source)
@@ -189,11 +211,10 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
     paper.outputs = {
         f"{paper.id}.docx": word,
         f"{paper.id}.md": write_markdown.render(document).encode("utf-8"),
-        f"{paper.id}.figures.json": render_figures(
-            public, figures, references,
-            {s["id"]: s["number"] for s in view["form"]["sections"] if s["number"]},
-            prepared[4]),
+        f"{paper.id}.figures.json": paper.figures_file,
     }
+    if html:
+        paper.outputs[f"{paper.id}.html"] = write_html.render(document).encode("utf-8")
     if part2 and "part2" in data:
         document = _render(source, confidential[1], "part2.md.j2", PART2_MARKING, paper,
                            templates_dir, prepared[5].lettered)
@@ -208,7 +229,32 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
             f"{paper.id}.part2.docx": word,
             f"{paper.id}.part2.md": write_markdown.render(document).encode("utf-8"),
         }
+        if html:
+            paper.part2_outputs[f"{paper.id}.part2.html"] = \
+                write_html.render(document).encode("utf-8")
     return paper
+
+
+def _read(path: Path, templates_dir: Path) -> Source:
+    """A source file, or a decision folder with its Markdown files (``source.folder``).
+
+    Which Markdown files a folder may hold is its form's to say; while the form
+    cannot be known (no such pack, a broken descriptor), the folder's JSON is
+    read alone and the build reports why.
+    """
+    if not folder_source.is_decision_folder(path):
+        return load(path)
+
+    def files(data: dict) -> dict[str, str] | None:
+        form = data.get("form")
+        name = form.get("template") if isinstance(form, dict) else None
+        if not isinstance(name, str) or name not in templates.forms(templates_dir):
+            return None
+        try:
+            return load_form(templates_dir / name).files
+        except ProblemsFound:
+            return None
+    return folder_source.load_folder(path, files)
 
 
 REFERENCE = "reference.docx"
@@ -217,13 +263,33 @@ REFERENCE = "reference.docx"
 
 def _word(document: Document, reference: Path | None, paper: Paper) -> bytes | None:
     """The DOCX bytes, started from the form's reference document where it has one;
-    ``None`` (with a problem recorded) if that document cannot be used."""
+    ``None`` (with a problem recorded) if that document cannot be used.
+
+    Every paper is checked against the accessibility rules the regulations
+    make checkable (``review.accessibility``) before it is written: what fails
+    comes from the form's templates or reference document, so the finding
+    names the pack, and the paper is not written.
+    """
     try:
-        return output.normalise_docx(write_docx.render(document, reference))
+        data = output.normalise_docx(write_docx.render(document, reference))
     except write_docx.ReferenceProblem as exc:
         paper.problems.append(Problem(str(exc), (Place(display_path(exc.path)),), exc.hint,
                                       rule="template"))
         return None
+    pack = Place(display_path(reference)) if reference else Place(display_path(paper.path))
+    found = accessibility.check(data)
+    for finding in found:
+        where, hint = (pack, finding.hint) if finding.rule not in _TYPED else \
+            (Place(display_path(paper.path)), _TYPED[finding.rule])
+        paper.problems.append(Problem(f"the Word paper is not accessible: {finding.message}",
+                                      (where,), hint, rule="accessibility"))
+    return None if found else data
+
+
+_TYPED = {"lists": "write a list as bullets: start each line with \"- \" (they follow the "
+                   "paragraph that introduces them).",
+          "alt_text": "give the image a description."}
+"""Findings about what the source typed, not the form: their place is the source."""
 
 
 def _about_part2(problems: list[Problem]) -> list[Problem]:
@@ -394,27 +460,30 @@ def _metadata(source: Source, view: dict, decided: dt.date,
               marking: str | None = None) -> Metadata:
     data = source.data
     title = plain(intermediate.parse(view["title"])[0].spans)
+    title = f"Part 2: {title}" if marking else title
+    draft = data["status"] != "approved"
     return Metadata(
         # the body prints the whole title; Word's title property holds 255 characters
-        title=shorten(f"Part 2: {title}" if marking else title, PROPERTY_LIMIT),
+        title=shorten(f"{DRAFT} – {title}" if draft else title, PROPERTY_LIMIT),
         reference=data["reference"],
         form_version=data["form"]["version"],
         organisation=data["organisation"]["name"],
         date=decided,
         stamp=source_date(decided),
         marking=marking,
+        draft=draft,
     )
 
 
 def default_sources(root: Path = ROOT) -> list[Path]:
-    """Every ``decisions/*.json``, sorted so builds run in the same order."""
-    return sorted((root / "decisions").glob("*.json"))
+    """Every decision of the project at ``root``, sorted so builds run in the same order."""
+    return projects.Project(root).sources()
 
 
 def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
               templates_dir: Path = templates.TEMPLATES_DIR,
               rules_dir: Path = RULES_DIR, keep_record: bool = True,
-              part2: bool = False, check: bool = False) -> list[Paper]:
+              part2: bool = False, check: bool = False, html: bool = False) -> list[Paper]:
     """Build every source in memory, in sorted order; write nothing.
 
     ``keep_record`` holds approved papers to their records (``checks.records``);
@@ -422,7 +491,7 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
     the gate for CI: there an approved paper without a record, or a correction
     not yet approved, is an error, not a reminder.
     """
-    papers = [build_one(p, strict, templates_dir, rules_dir, part2)
+    papers = [build_one(p, strict, templates_dir, rules_dir, part2, html)
               for p in sorted(paths, key=str)]
     for paper in papers:
         paper.out_dir = out_dir
@@ -436,8 +505,12 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
 
 def build(paths: list[Path], out_dir: Path, strict: bool = False,
           templates_dir: Path = templates.TEMPLATES_DIR, rules_dir: Path = RULES_DIR,
-          part2_dir: Path | None = None) -> list[Paper]:
+          part2_dir: Path | None = None, html: bool = False, pdf: bool = False) -> list[Paper]:
     """Build every source; write outputs of the papers that succeeded.
+
+    ``pdf`` adds each paper as a tagged PDF (``<id>.pdf``), made from its DOCX by
+    LibreOffice in one run and checked against the machine-checkable PDF/UA
+    rules; a PDF that fails them fails its paper.
 
     Part 2 papers are built only with ``part2_dir``, which must not be the
     published folder; their files are owner-only (0600), in a folder made
@@ -457,11 +530,13 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
             raise UsageError(f"{display_path(folder)} is a file, not a folder; give {option} "
                              "a folder.")
     papers = build_all(paths, out_dir, strict, templates_dir, rules_dir,
-                       part2=part2_dir is not None)
+                       part2=part2_dir is not None, html=html)
     refused = part2_dir and part2_guard.part2_folder_refusal(papers, part2_dir, out_dir)
     if refused:  # before anything is written, Part 1 included
         raise UsageError(refused)
     ready = [paper for paper in papers if not paper.failed]
+    if pdf and ready:
+        ready = _pdfs(ready, out_dir)
     if not ready:
         output.sweep(out_dir)
         return papers
@@ -489,6 +564,33 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
     except output.Busy as exc:
         raise UsageError(str(exc)) from None
     return papers
+
+
+def _pdfs(ready: list[Paper], out_dir: Path) -> list[Paper]:
+    """Add each paper's tagged PDF to its outputs; the papers still ready after their check.
+
+    No LibreOffice is a usage error (nothing is written): the message says how
+    to install it.
+    """
+    docx = {f"{paper.id}.docx": paper.outputs[f"{paper.id}.docx"] for paper in ready}
+    try:
+        made = write_pdf.convert(docx, out_dir if out_dir.is_dir() else None)
+    except write_pdf.PdfUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    except write_pdf.PdfFailed as exc:
+        for paper in ready:
+            paper.problems.append(Problem(f"{exc}", (Place(display_path(paper.path)),),
+                                          rule="accessibility"))
+        return []
+    for paper in ready:
+        data = made[f"{paper.id}.pdf"]
+        for finding in write_pdf.check(data):
+            paper.problems.append(Problem(f"{paper.id}.pdf: {finding}",
+                                          (Place(display_path(paper.path)),),
+                                          "please report it: the PDF is made from the paper's "
+                                          "DOCX by LibreOffice.", rule="accessibility"))
+        paper.outputs[f"{paper.id}.pdf"] = data
+    return [paper for paper in ready if not paper.failed]
 
 
 _REBUILD = "run build.py and commit out/"

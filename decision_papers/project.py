@@ -15,9 +15,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from decision_papers.source.load import MAX_BYTES
+from decision_papers.source.load import MAX_BYTES, display_path
 
 TOOL_ROOT = Path(__file__).resolve().parent.parent
+FOLDER_SOURCE = "decision.json"
+"""The structured part of a decision kept as a folder (``source.folder``)."""
 """The folder beside ``build.py``, holding the bundled example project."""
 
 
@@ -44,8 +46,15 @@ class Project:
         return self.root / "records"
 
     def sources(self) -> list[Path]:
-        """Every ``decisions/*.json``, sorted so builds run in the same order."""
-        return sorted(self.decisions.glob("*.json"))
+        """Every ``decisions/*.json`` and decision folder (``decisions/<id>/decision.json``),
+        sorted so builds run in the same order."""
+        return sources_in(self.decisions)
+
+
+def sources_in(folder: Path) -> list[Path]:
+    """The decisions in ``folder``: its ``*.json`` files and its decision folders."""
+    folders = [p.parent for p in folder.glob(f"*/{FOLDER_SOURCE}")]
+    return sorted([*folder.glob("*.json"), *folders])
 
 
 def current(cwd: Path | None = None) -> Project:
@@ -99,6 +108,8 @@ def declared_id(path: Path) -> str | None:
     Used to find which file holds an id without building it; a file that
     cannot be read this way is left for its own build to report.
     """
+    if path.is_dir():
+        path = path / FOLDER_SOURCE
     try:
         if path.stat().st_size > MAX_BYTES:
             return None
@@ -107,3 +118,15 @@ def declared_id(path: Path) -> str | None:
         return None
     pid = data.get("id") if isinstance(data, dict) else None
     return pid if isinstance(pid, str) else None
+
+
+def sources_with_id(project: Project, pid: str) -> list[Path]:
+    """The project's sources that declare the id ``pid`` (one, unless ids clash)."""
+    return [s for s in project.sources() if declared_id(s) == pid]
+
+
+def unknown_id(project: Project, pid: str) -> str:
+    """The message for an id no source of ``project`` has, naming the ids there are."""
+    known = ", ".join(sorted(filter(None, map(declared_id, project.sources())))) or "none"
+    return (f'error: no decision in {display_path(project.decisions)}/ has the id "{pid}" '
+            f"(decisions: {known}).")

@@ -98,7 +98,7 @@ def test_the_decision_date_is_where_the_descriptor_says(pack):
 
 @pytest.mark.parametrize("damage, expected", [
     (lambda text: text.replace('"sections"', '"sectionz"', 1),
-     f'templates/{FORM}/form.json:13:3: $.sectionz: error [template]: "sectionz" is not a field '
+     f'templates/{FORM}/form.json:25:3: $.sectionz: error [template]: "sectionz" is not a field '
      'this object can have.\n  hint: did you mean "sections"?'),
     (lambda text: text + "}", f"templates/{FORM}/form.json:"),
     (lambda text: text.replace('"number": 3', '"number": "3"', 1),

@@ -14,7 +14,6 @@ TRICKY = [
     ("# Not a heading", "# Not a heading"),
     ("| a | b | c |", "| a | b | c |"),
     ("<b>raw</b> <script>alert(1)</script>", "<b>raw</b> <script>alert(1)</script>"),
-    ("{{ 7*7 }} and {% include 'layout.md.j2' %}", "{{ 7*7 }} and {% include 'layout.md.j2' %}"),
     ("[a link](https://example.com) and `code`", "[a link](https://example.com) and `code`"),
     ("back\\slash and 5 * 3 * 2 and snake_case_name", "back\\slash and 5 * 3 * 2 and snake_case_name"),
     ("> not a quote", "> not a quote"),
@@ -47,10 +46,47 @@ def test_markdown_and_template_syntax_in_data_is_printed_literally(tmp_path, typ
     assert md.count("\n| ") == plain_md.count("\n| ")
 
 
-def test_jinja_in_data_is_never_evaluated(tmp_path):
-    md, word = build_with(tmp_path, ["{{ 7*7 }} {{ approval.name }}"])
-    assert "1.1 {{ 7*7 }} {{ approval.name }}" in markdown_paragraphs(md)
-    assert "1.1 {{ 7*7 }} {{ approval.name }}" in docx_paragraphs(word)
+def test_jinja_in_data_is_never_evaluated_but_a_broken_reference_is_an_error(tmp_path,
+                                                                             monkeypatch):
+    data = json.loads(MINIMAL.read_text(encoding="utf-8"))
+    data["part1"]["background"] = ["{{ 7*7 }} {{ approval.name }}"]
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "minimal.json"
+    source.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    result = run("minimal.json", "--out", tmp_path / "out")
+    assert result.code == 1 and not (tmp_path / "out").exists()
+    assert result.err.splitlines()[:2] == [
+        "minimal.json:29:4: $.part1.background[0]: error [reference]: \"{{ 7*7 }}\" looks like "
+        "a figure reference but has double braces.",
+        "  hint: write one pair: {7*7}. A brace can only start a figure reference, such as "
+        "{figures.total}."]
+    assert "49" not in result.err and "A Person" not in result.err
+
+
+@pytest.mark.parametrize("typed, message, hint", [
+    ("Costs {figures.total are rising.", '"{figures.total" looks like a figure reference but is '
+     "not closed.", "close it: {figures.total}."),
+    ("Costs { contracts.kit.new_value } in all.", '"{ contracts.kit.new_value }" looks like a '
+     "figure reference but has spaces or characters a figure's name cannot have.",
+     "write the figure's name with no spaces: {contracts.kit.new_value}."),
+    ("{% include 'layout.md.j2' %} here.", '"{% include \'layout.md.j2\' %}" looks like a '
+     "figure reference but is template syntax, which a paper never runs.", "remove it."),
+    ("Costs contracts.kit.new_value} in all.", '"contracts.kit.new_value}" looks like a figure '
+     "reference but has a closing brace with no opening one.",
+     "open it: {contracts.kit.new_value}."),
+])
+def test_a_broken_figure_reference_is_an_error_not_text(tmp_path, monkeypatch, typed, message,
+                                                        hint):
+    data = json.loads(MINIMAL.read_text(encoding="utf-8"))
+    data["part1"]["background"] = [typed]
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "minimal.json"
+    source.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    result = run("minimal.json", "--out", tmp_path / "out")
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        f"minimal.json:29:4: $.part1.background[0]: error [reference]: {message}",
+        f"  hint: {hint} A brace can only start a figure reference, such as {{figures.total}}."]
 
 
 def test_bold_italic_and_bullets_are_the_only_formatting(tmp_path):

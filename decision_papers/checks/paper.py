@@ -118,7 +118,7 @@ def duplicate_ids(papers) -> None:
     folders = {_key(project.decisions): project.decisions for paper in built
                for project in projects.projects_of(paper.path, paper.out_dir)}
     for _, folder in sorted(folders.items()):
-        for path in sorted(folder.glob("*.json")):
+        for path in projects.sources_in(folder):
             pid = projects.declared_id(path) if _key(path) not in building else None
             if pid in owners:
                 owners[pid].setdefault(_key(path), path)

@@ -47,6 +47,10 @@ other commands:
   python build.py publish --as-of DATE OUTDIR
                                          write the papers publishable on DATE
   python build.py approve ID             record an approved, committed paper
+  python build.py explain ID [FIGURE]    list a paper's figures: value, source line,
+                                         derivation, checks, where printed
+  python build.py new ID --form FORM [--from EXISTING]
+                                         start a decision folder, decisions/ID/
   (each has its own --help)
 """
 
@@ -76,6 +80,12 @@ def parser() -> argparse.ArgumentParser:
                    help="also build each Part 2 (confidential) paper into DIR: a folder "
                         "outside the repository, or one git ignores (never the published OUT "
                         "folder); Part 2 is never built otherwise")
+    p.add_argument("--html", action="store_true",
+                   help="also write each paper as an accessible web page, OUT/<id>.html (GOV.UK "
+                        "guidance prefers HTML to PDF for publications)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also write each paper as a tagged, accessible PDF, OUT/<id>.pdf, "
+                        "through LibreOffice (installed separately), checked against PDF/UA")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, metavar="DIR",
                    help="folder of form templates (default: templates/)")
@@ -130,7 +140,8 @@ def _build_command(argv, stdout, stderr) -> int:
             papers = build_all(sources, out_dir, args.strict, args.templates, args.rules,
                                check=True)
         else:
-            papers = build(sources, out_dir, args.strict, args.templates, args.rules, args.part2)
+            papers = build(sources, out_dir, args.strict, args.templates, args.rules, args.part2,
+                           args.html, args.pdf)
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)
         return 2
@@ -220,4 +231,17 @@ def publish(argv, stdout, stderr) -> int:
     return publish_command.main(argv, stdout, stderr)
 
 
-COMMANDS = {"textconv": textconv, "diff": diff, "publish": publish, "approve": approve}
+def explain(argv, stdout, stderr) -> int:
+    """``explain ID [FIGURE]``: list a paper's figures and where each comes from."""
+    from decision_papers.cli import explain_command
+    return explain_command.main(argv, stdout, stderr)
+
+
+def new(argv, stdout, stderr) -> int:
+    """``new ID --form FORM [--from EXISTING]``: start a decision folder."""
+    from decision_papers.cli import new_command
+    return new_command.main(argv, stdout, stderr)
+
+
+COMMANDS = {"textconv": textconv, "diff": diff, "publish": publish, "approve": approve,
+            "explain": explain, "new": new}

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from decision_papers import project as projects
 from decision_papers import record as records
-from decision_papers.cli.common import parse, print_problems
+from decision_papers.cli.common import build_by_id, parse, print_problems
 from decision_papers.figures.formatting import date as long_date
-from decision_papers.pipeline import UsageError, build_all
 from decision_papers.review import git
 from decision_papers.source.load import display_path
 from decision_papers.writers import output
@@ -35,18 +34,9 @@ def main(argv, stdout, stderr) -> int:
     args, status = parse(p, argv, stdout, stderr)
     if args is None:
         return status
-    here = projects.current()
-    sources = [s for s in here.sources() if projects.declared_id(s) == args.id]
-    if not sources:
-        known = ", ".join(sorted(filter(None, map(projects.declared_id, here.sources())))) or "none"
-        print(f'error: no decision in {display_path(here.decisions)}/ has the id "{args.id}" '
-              f"(decisions: {known}).", file=stderr)
-        return 2
-    try:
-        papers = build_all(sources, here.out)
-    except UsageError as exc:
-        print(f"error: {exc}", file=stderr)
-        return 2
+    here, papers, status = build_by_id(args.id, stderr)
+    if papers is None:
+        return status
     paper = papers[0]
     paper.problems = [p for p in paper.problems if p.rule != "record" or p.severity == "error"]
     if print_problems(papers, stderr):

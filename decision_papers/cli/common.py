@@ -133,3 +133,20 @@ def print_problems(papers, stderr) -> int:
             print(f"{printable(display_path(paper.path))}: not built ({errors:,} error"
                   f"{'s' if errors != 1 else ''}); nothing was written for it.", file=stderr)
     return failed
+
+
+def build_by_id(pid: str, stderr, keep_record: bool = True):
+    """Build, in memory, the current project's decision ``pid``: ``(project, papers, 0)``,
+    or ``(project, None, 2)`` with the reason printed (no such id; a usage error)."""
+    from decision_papers import project as projects
+    from decision_papers.pipeline import UsageError, build_all
+    here = projects.current()
+    sources = projects.sources_with_id(here, pid)
+    if not sources:
+        print(projects.unknown_id(here, pid), file=stderr)
+        return here, None, 2
+    try:
+        return here, build_all(sources, here.out, keep_record=keep_record), 0
+    except UsageError as exc:
+        print(f"error: {exc}", file=stderr)
+        return here, None, 2

@@ -98,6 +98,8 @@ class Metadata:
     """Document language."""
     marking: str | None = None
     """Protective marking printed on every page (Part 2 papers), else ``None``."""
+    draft: bool = False
+    """True until the paper is approved: DRAFT is in its header and its title."""
 
 
 @dataclass

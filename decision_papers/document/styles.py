@@ -43,6 +43,10 @@ def bullet_style(depth: int, level: int) -> str:
     return list_bullet(level)
 
 
+TICK = 3
+"""A table column none of whose body cells is longer than this holds ticks (✓, N/A): the
+writers make it narrow (and Word centres it)."""
+
 PARAGRAPH, TABLE = "paragraph", "table"
 """The two kinds of Word style the writer uses."""
 

@@ -90,6 +90,11 @@ class Form:
         return (top if top != "1." else "(a)", sub if sub != "bullets" else "(i)")
 
     @property
+    def files(self) -> dict[str, str]:
+        """The Markdown files a decision folder may hold: ``{place: file name}``."""
+        return dict(self.descriptor.get("files", {}))
+
+    @property
     def field_places(self) -> tuple[tuple[str, ...], ...]:
         """The places the form's labelled fields print, as path parts."""
         return tuple(tuple(place.split(".")) for s in self.sections for _, place, _ in s.fields)
@@ -220,8 +225,8 @@ def _places(source, pack: str) -> list[Problem]:
         at = ("sections", i)
         if section.get("kind", "paragraphs") == "paragraphs":
             need(f"part1.{section['id']}", at + ("id",), {"paragraphs"}, "paragraphs")
-        for j, field in enumerate(section.get("fields", ())):
-            need(field["value"], at + ("fields", j, "value"), VALUE_KINDS,
+        for j, row in enumerate(section.get("fields", ())):
+            need(row["value"], at + ("fields", j, "value"), VALUE_KINDS,
                  "one line of text or a figure")
         table = section.get("table")
         if table and table["kind"] == "schedule":
@@ -248,6 +253,8 @@ def _places(source, pack: str) -> list[Problem]:
             words(officer[key], ("declaration", "officers", i, key))
     for i, text in enumerate(data.get("publication", ())):
         words(text, ("publication", i))
+    for place in data.get("files", {}):
+        need(place, ("files", place), {"paragraphs"}, "paragraphs")
     for key in ("part1_heading",):
         if key in data:
             words(data[key], (key,))

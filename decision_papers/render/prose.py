@@ -22,13 +22,15 @@ from dataclasses import dataclass
 
 from decision_papers.figures.kinds import KINDS
 from decision_papers.figures.ledger import Ledger
-from decision_papers.problems import Problem
+from decision_papers.problems import Problem, shorten
 from decision_papers.source.load import Source
 from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
 
 REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?::([a-z_]*))?\}")
 """``{contracts.vru.variation}`` or ``{approval.date:month}``."""
 
+_STRAY = re.compile(r"\{+[^{}]{0,40}\}+|\{+[\w.:]*|[\w.:]*\}+")
+"""A brace left over once the figure references are taken out, with what it holds."""
 _PUNCT = set("!\"#$%&'()+,-./:;<=>?@[\\]^`{|}~")
 _BULLET = re.compile(r"^( *)- (.*)$")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -104,16 +106,44 @@ class Resolver:
         self.references: list[Reference] = []
 
     def inline(self, text: str, path: tuple) -> str:
-        """One line of prose → escaped Markdown with figures printed."""
+        """One line of prose → escaped Markdown with figures printed.
+
+        A brace that does not make a figure reference (``{x`` left open,
+        ``{{x}}``, ``{ x }``) is an error, not text: it is a reference gone
+        wrong far more often than a brace meant to be printed.
+        """
         out, last = [], 0
         for match in REFERENCE.finditer(text):
+            self._stray_braces(text[last:match.start()], path)
             out.append(_escape_mid(text[last:match.start()]))
             out.append(escape(self._figure_text(match, path)))
             last = match.end()
+        self._stray_braces(text[last:], path)
         out.append(_escape_mid(text[last:]))
         # a leading "* " or "_ " would start a bullet list or a rule
         return re.sub(r"^([*_]+)(?=\s|$)",
                       lambda m: "".join("\\" + c for c in m.group(1)), "".join(out))
+
+    def _stray_braces(self, text: str, path: tuple) -> None:
+        brace = _STRAY.search(text)
+        if brace is None:
+            return
+        snippet = brace.group(0)
+        inner = snippet.strip("{} ")
+        if snippet[:2] in ("{%", "{#"):
+            why, hint = "is template syntax, which a paper never runs", "remove it."
+        elif snippet.startswith("{{") or snippet.endswith("}}"):
+            why, hint = "has double braces", f"write one pair: {{{inner}}}."
+        elif snippet.startswith("{") and snippet.endswith("}"):
+            why, hint = "has spaces or characters a figure's name cannot have", \
+                f"write the figure's name with no spaces: {{{inner.replace(' ', '')}}}."
+        elif snippet.startswith("{"):
+            why, hint = "is not closed", f"close it: {{{inner}}}."
+        else:
+            why, hint = "has a closing brace with no opening one", f"open it: {{{inner}}}."
+        self._problem(f'"{shorten(snippet, 40)}" looks like a figure reference but {why}.', path,
+                      hint + " A brace can only start a figure reference, such as "
+                      "{figures.total}.")
 
     def _figure_text(self, match, path) -> str:
         fid, style = match.group(1), match.group(2) or ""
@@ -127,8 +157,9 @@ class Resolver:
             if fid in self.figures.broken:
                 return match.group(0)  # its formula is reported by the checks
             near = self.figures.closest(fid)
-            hint = f"did you mean {{{near}}}?" if near else \
-                "name a figure the source states or computes (figures.json lists them)."
+            listing = f"python build.py explain {self.source.data.get('id', '<id>')}"
+            hint = f"did you mean {{{near}}}? ({listing} lists them all)" if near else \
+                f"name a figure the paper states or computes; {listing} lists them all."
             self._problem(f'"{{{fid}}}" does not name a figure.', path, hint)
             return match.group(0)
         if figure.value is None:

@@ -267,6 +267,10 @@ def describe(path: str, sections: dict[str, int]) -> str:
     match = re.fullmatch(r"\$\.part1\.(\w+)\[(\d+)\]", path)
     if match and isinstance(sections.get(match.group(1)), int):
         return f"paragraph {sections[match.group(1)]}.{int(match.group(2)) + 1}"
+    match = re.fullmatch(r"\$\.tables\.(\w+)(?:\[(\d+)\](?:\.\w+)?)?", path)
+    if match:
+        row = f", row {int(match.group(2)) + 1}" if match.group(2) else ""
+        return f"the {match.group(1).replace('_', ' ')} table{row}"
     return path
 
 
@@ -359,6 +363,8 @@ def decisions(top: Path, rev: str) -> set[str]:
         suffix = ".json" if folder == "decisions" else ".md"
         if name.endswith(suffix) and "/" not in name:
             found.add(name[:-len(suffix)])
+        elif folder == "decisions" and name and "/" not in name and "." not in name:
+            found.add(name)  # a decision kept as a folder, decisions/<id>/
     return found
 
 

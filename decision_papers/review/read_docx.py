@@ -150,7 +150,9 @@ def _metadata(word) -> Metadata:
     marked = bool(line.runs) and bool(line.runs[0].bold) and len(pieces) > 2
     marking = pieces.pop(0) if marked else None
     created = props.created.replace(tzinfo=None) if props.created else dt.datetime(1970, 1, 1)
+    header = word.sections[0].header.paragraphs
+    draft = bool(header) and header[0].text.split("\t", 1)[0].split(" – ")[0] == "DRAFT"
     return Metadata(title=props.title or "", reference=props.subject or "",
                     form_version=pieces[0], organisation=props.author or "",
                     date=created.date(), stamp=created, language=props.language or "en-GB",
-                    marking=marking)
+                    marking=marking, draft=draft)

@@ -556,4 +556,5 @@ def render(old: Document, new: Document, author: str = "decision-papers",
     for old_unit, new_unit in align(flatten(old), flatten(new)):
         writer.write(old_unit, new_unit)
     writer.close_table()
+    write_docx.keep_labelled_blocks_together(word)
     return write_docx.save(word)

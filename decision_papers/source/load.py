@@ -315,19 +315,168 @@ def _scan(text: str) -> tuple[dict, tuple[str, int] | None]:
     return root, None
 
 
+_CURLY = "“”‘’"
+"""Word's typographic quotes, which JSON does not read as quotes."""
+
+_QUOTE_AFTER = re.compile(r"[ \t]*(?:[:,}\]]|\r?\n|\Z)")
+_CURLY_MARK = re.compile(f"[{_CURLY}]")
+_QUOTES = _CURLY + "\"'"
+_ANY_QUOTE = re.compile(f"[{_QUOTES}]")
+_QUOTED = re.compile(r"""'([^'\r\n]*)'""")
+_GROUPED = re.compile(r"-?[0-9]+(?:,[0-9]+)+(?:\.[0-9]+)?")
+_GROUP_START = re.compile(r"(?<![0-9.])-?[0-9]+,\Z")
+_MONEY = re.compile(r"[£€$][ \t]*-?[0-9][0-9,]*(?:\.[0-9]+)?")
+_BARE = re.compile(r"[^,}\]\r\n]*")
+_WORD = re.compile(r"[^\W\d][\w-]*")
+_CONSTANTS = {"true": "true", "false": "false", "none": "null", "null": "null"}
+
+
+def _fixed(inner: str) -> str:
+    """``inner`` as a JSON string in straight double quotes, shortened."""
+    return '"' + shorten(inner, 40).replace('"', '\\"') + '"'
+
+
+def _opens(text: str, start: int, at: int) -> bool:
+    """Whether a quote at ``at`` stands where a string starts (after ``{[,:`` or the indent)."""
+    while at > start and text[at - 1] in " \t":
+        at -= 1
+    return at == start or text[at - 1] in "{[,:"
+
+
+def _curly_quote(text: str, pos: int) -> int | None:
+    """A curly quote on the failing line, up to ``pos``, placed where a quote belongs.
+
+    A quote belongs after the start of a line, ``{``, ``[``, ``,`` or ``:``, or
+    before ``:``, ``,``, ``}``, ``]`` or the end of the line; an apostrophe in
+    a word (the council’s) is in neither place.
+    """
+    start = text.rfind("\n", 0, pos) + 1
+    for match in _CURLY_MARK.finditer(text, start, pos + 1):
+        at = match.start()
+        if at == pos or _opens(text, start, at) or _QUOTE_AFTER.match(text, at + 1):
+            return at
+    return None
+
+
+def _curly_problem(display: str, text: str, at: int, pos: int) -> ProblemsFound:
+    """The curly quote at ``at``, with the quoted text retyped when its other quote is found."""
+    mark = text[at]
+    pair = "“ ”" if mark in "“”" else "‘ ’"
+    hint = f'replace the curly quotes {pair} with straight quotes ".'
+    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    end = len(text) if end < 0 else end
+    if at == pos or _opens(text, start, at):  # the other quote closes: before , : } ] or the end
+        other = next((m.start() for m in _ANY_QUOTE.finditer(text, at + 1, end)
+                      if _QUOTE_AFTER.match(text, m.start() + 1)), None)
+        span = None if other is None else (at, other + 1)
+    else:  # the other quote opens: after { [ , : or the indent
+        other = next((i for i in range(at - 1, start - 1, -1)
+                      if text[i] in _QUOTES and _opens(text, start, i)), None)
+        span = None if other is None else (other, at + 1)
+    if span:
+        typed = text[span[0]:span[1]]
+        hint = (f"type {_fixed(typed[1:-1])} instead of {shorten(typed, 42)}: " + hint)
+    return _fail(display, f"{mark} is a curly quote (as Word types it), which JSON does not "
+                 "read as a quote.", hint, *_line_col(text, at))
+
+
+def _line_break_problem(display: str, text: str, pos: int) -> ProblemsFound:
+    """A line break inside quotes: Enter pressed in the text, or a closing quote left out."""
+    after = text[pos:].lstrip("\r\n").lstrip(" \t")
+    closes_here = after[:1] == '"' and _QUOTE_AFTER.match(after, 1)
+    if after[:1] in ("", "}", "]") or (after[:1] == '"' and not closes_here):
+        # the next line starts something new, so this text was never closed
+        line_start = text.rfind("\n", 0, pos) + 1
+        content = text[line_start:pos].rstrip()
+        if content.endswith(","):
+            at, where = line_start + len(content) - 1, ", before the comma"
+        else:
+            at, where = line_start + len(content), ""
+        return _fail(display, "this text has no closing quote: the line ends inside it.",
+                     f'type a straight quote " at the end of the text{where}.',
+                     *_line_col(text, at))
+    return _fail(display, "this text runs onto a new line (Enter was pressed inside the "
+                 "quotes).",
+                 r"text in quotes must stay on one line: join the lines, and type \n\n for "
+                 r'a new paragraph or \n- for a bullet, e.g. "first line\n- a bullet"; or keep '
+                 "the decision as a folder and write long sections in their Markdown files "
+                 "(docs/officers-guide.md).",
+                 *_line_col(text, pos))
+
+
 def _syntax_problem(display: str, text: str, exc: json.JSONDecodeError):
-    before = text[:exc.pos].rstrip()
-    hint = None
+    """Name the mistake a person typing JSON by hand most probably made, and its fix."""
+    pos, msg = exc.pos, exc.msg
+    here = text[pos:pos + 1]
+    before = text[:pos].rstrip()
     if before.endswith(",") and text[exc.pos:exc.pos + 1] in "]}":
         line, col = _line_col(text, len(before) - 1)
         return _fail(display, "there is a comma after the last item.",
                      "JSON does not allow a trailing comma: delete it.",
                      line, col)
-    if exc.msg.startswith("Expecting ',' delimiter"):
+    curly = _curly_quote(text, pos)
+    if curly is not None:
+        return _curly_problem(display, text, curly, pos)
+    if msg.startswith("Invalid control character"):
+        if here in "\r\n":
+            return _line_break_problem(display, text, pos)
+        return _fail(display, f"the text holds an invisible control character "
+                     f"(U+{ord(here):04X}), which JSON does not allow inside quotes.",
+                     "delete it; it usually comes from pasting out of another program.",
+                     exc.lineno, exc.colno)
+    if msg.startswith("Unterminated string"):
+        return _fail(display, "this text has no closing quote.",
+                     'type a straight quote " at the end of the text.', exc.lineno, exc.colno)
+    money = _MONEY.match(text, pos)
+    if money:
+        amount, sign = money.group(), money.group()[0]
+        plain = re.sub(r"[£€$, \t]", "", amount)
+        also = " and the commas" if "," in amount else ""
+        return _fail(display, f"the amount {shorten(amount, 30)} starts with a {sign} sign; "
+                     "a number in JSON is digits only.",
+                     f"leave out the {sign} sign{also}: type {shorten(plain, 30)} instead of "
+                     f"{shorten(amount, 30)}.", exc.lineno, exc.colno)
+    if msg.startswith("Expecting property name") and here and here in "0123456789":
+        window = max(0, pos - 40)  # a longer figure is not a typing slip
+        first = _GROUP_START.search(text[window:pos])
+        number = first and _GROUPED.match(text, window + first.start())
+        if number:
+            head, rest = number.group().split(",", 1)
+            whole, plain = shorten(number.group(), 30), shorten(head + rest.replace(",", ""), 30)
+            rest = shorten(rest, 30)
+            return _fail(display, f"the number {whole} has a comma in it; JSON reads it as "
+                         f"{head} followed by a stray {rest}.",
+                         f"write numbers without commas: type {plain} instead of {whole}.",
+                         *_line_col(text, pos - 1))
+    if here == "'" and msg.startswith(("Expecting property name", "Expecting value")):
+        quoted = _QUOTED.match(text, pos)
+        if quoted:
+            return _fail(display, f"{shorten(quoted.group(), 42)} is in single quotes; JSON "
+                         "needs double quotes.",
+                         f"type {_fixed(quoted.group(1))} instead of "
+                         f"{shorten(quoted.group(), 42)}.", exc.lineno, exc.colno)
+        return _fail(display, "' is a single quote; JSON needs double quotes.",
+                     "replace ' with \".", exc.lineno, exc.colno)
+    word = _WORD.match(text, pos)
+    if word and msg.startswith("Expecting property name"):
+        key = shorten(word.group(), 40)
+        return _fail(display, f"the key {key} has no quotes around it.",
+                     f'keys go in straight double quotes: type "{key}" instead of {key}.',
+                     exc.lineno, exc.colno)
+    if word and msg.startswith("Expecting value"):
+        constant = _CONSTANTS.get(word.group().lower())
+        if constant:
+            return _fail(display, f"{shorten(word.group(), 40)} is not a JSON value.",
+                         f"write {constant}, in lower case and without quotes.",
+                         exc.lineno, exc.colno)
+        value = _BARE.match(text, pos).group().rstrip()
+        return _fail(display, f"the text {shorten(value, 40)} is not in quotes.",
+                     f"text goes in straight double quotes: type {_fixed(value)} instead of "
+                     f"{shorten(value, 40)}.", exc.lineno, exc.colno)
+    hint = None
+    if msg.startswith("Expecting ',' delimiter"):
         hint = "a comma is probably missing at the end of the previous line."
-    elif exc.msg.startswith("Expecting property name"):
+    elif msg.startswith("Expecting property name"):
         hint = 'keys must be in double quotes: "key": value.'
-    elif exc.msg.startswith("Invalid control character"):
-        hint = r"write a line break inside text as \n."
-    return _fail(display, f"this is not valid JSON ({exc.msg.lower()}).",
+    return _fail(display, f"this is not valid JSON ({msg.lower()}).",
                  hint, exc.lineno, exc.colno)

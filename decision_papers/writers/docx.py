@@ -24,10 +24,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET,
-                                             NUMBERED_SUB, PARAGRAPH, TABLE, bullet_style, list_bullet,
+                                             NUMBERED_SUB, PARAGRAPH, TABLE, TICK, bullet_style, list_bullet,
                                              numbered_style, writer_styles)
 from decision_papers.problems import printable
-from decision_papers.review import read_docx
+from decision_papers.review import accessibility, read_docx
+from decision_papers.review.accessibility import MIN_CONTRAST
 from decision_papers.source.load import display_path
 from decision_papers.writers import docx_xml
 from decision_papers.writers.output import plain_reason
@@ -58,7 +59,20 @@ def render(doc: Document, reference: Path | None = None) -> bytes:
     word = new_document(doc, reference)
     for block in doc.blocks:
         HANDLERS[type(block)](word, block, 0)
+    keep_labelled_blocks_together(word)
     return save(word)
+
+
+def keep_labelled_blocks_together(word) -> None:
+    """Keep each short block with a bold label (a sign-off: ``Signature:``) on one page.
+
+    The writer knows no form, so it goes by ``accessibility.labelled_blocks``,
+    the rule the accessibility check applies: every paragraph of the block but
+    its last is kept with the next.
+    """
+    for paragraphs in accessibility.labelled_blocks(word):
+        for paragraph in paragraphs[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def new_document(doc: Document, reference: Path | None = None, data: bytes | None = None):
@@ -189,11 +203,13 @@ def _page_setup(word, doc: Document) -> None:
 
 
 def _header_line(header, doc: Document) -> None:
-    """The paper's reference (after any marking) as the text of ``header``."""
+    """The paper's reference (after any marking, and DRAFT until approved) as ``header``'s text."""
     header.text = doc.meta.reference
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if doc.meta.marking:  # a protective marking goes at the top and bottom of every page
-        header.text = f"{doc.meta.marking}\t{doc.meta.reference}"
+    # a protective marking goes at the top and bottom of every page; DRAFT at the top
+    marks = " – ".join(m for m in ("DRAFT" if doc.meta.draft else None, doc.meta.marking) if m)
+    if marks:
+        header.text = f"{marks}\t{doc.meta.reference}"
         header.alignment = WD_ALIGN_PARAGRAPH.LEFT
         header.runs[0].bold = True
 
@@ -229,6 +245,7 @@ def add_paper_styles(word) -> None:
         style.font.color.rgb = RGBColor(0, 0, 0)
         docx_xml.set_font_everywhere(style, FONT)
     styles["Title"].font.size = Pt(18)
+    styles["Title"].paragraph_format.keep_with_next = True  # as Heading 1 and 2 already are
     numbered = styles.add_style(NUMBERED, WD_STYLE_TYPE.PARAGRAPH)
     numbered.base_style = normal
     fmt = numbered.paragraph_format
@@ -247,6 +264,11 @@ def add_paper_styles(word) -> None:
         bullet.base_style = styles[list_bullet(level)]
         bullet.paragraph_format.left_indent = INDENT + BULLET_INDENT * level
         bullet.paragraph_format.first_line_indent = -BULLET_INDENT
+    for style in styles:  # no text too faint to read on white (the template's blue, grey)
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            rgb = style.font.color.rgb
+            if rgb is not None and accessibility.contrast(str(rgb), "FFFFFF") < MIN_CONTRAST:
+                style.font.color.rgb = RGBColor(0, 0, 0)
 
 
 def _properties(word, doc: Document) -> None:
@@ -315,18 +337,19 @@ def _table(word, block: Table, depth: int) -> None:
 
 
 TABLE_WIDTH = Cm(16)
-TICK = 3
-"""A column none of whose body cells is longer than this holds ticks (✓, N/A): narrow, centred."""
+"""The width tables share out between their columns."""
 
 
 def lay_out_table(table) -> None:
-    """Column widths from what the columns hold, so labelled fields and risks read well.
+    """Column widths from what the columns hold, and no row breaking across pages.
 
     A two-column table whose second column holds only ticks (a declaration)
     has a wide statement and a narrow centred tick.  Any other table's
     columns share the width in proportion to their longest body cell (within
     limits), so a short label sits beside a long value.
     """
+    for row in table.rows:  # a row split across pages is hard to follow
+        docx_xml.keep_row_on_one_page(row)
     columns = len(table.columns)
     if columns < 2:
         return

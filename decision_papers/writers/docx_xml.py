@@ -106,6 +106,15 @@ def repeat_as_header_row(row) -> None:
     tr_pr.append(header)
 
 
+def keep_row_on_one_page(row) -> None:
+    """Stop a table row breaking across pages (``w:cantSplit``)."""
+    tr_pr = row._tr.get_or_add_trPr()  # noqa: SLF001
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader",
+                                    "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
+                                    "w:trPrChange")
+
+
 def set_font_everywhere(style, name: str) -> None:
     """Use ``name`` for every script, overriding the template's theme fonts.
 

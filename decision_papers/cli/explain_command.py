@@ -1,0 +1,95 @@
+"""``explain <id> [figure]``: what a paper's figures are, and where each comes from.
+
+An officer writing ``{figures.total}`` needs to know which figures exist,
+what each prints as, where it was typed (file and line) or how it is
+derived, which checks it passed and where the paper prints it.  All of it is
+what ``out/<id>.figures.json`` holds, so ``explain`` builds the paper in
+memory (it need never have been built, and may still have errors) and reads
+the same figures file, adding each stated figure's line in the source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from decision_papers.cli.common import build_by_id, parse
+from decision_papers.figures.ledger import Ledger
+from decision_papers.review.compare import places
+from decision_papers.source.load import display_path
+
+PROG = "python build.py explain"
+
+
+def main(argv, stdout, stderr) -> int:
+    """Run ``explain``; see ``--help``."""
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="List the figures a paper can print: each one's value as printed, its "
+                    "kind, where it is stated (file and line) or how it is derived, the "
+                    "checks it passed, and every place the paper prints it. The paper need "
+                    "not have been built.")
+    p.add_argument("id", metavar="ID", help="the decision's id, e.g. pcd-1717")
+    p.add_argument("figure", nargs="?", metavar="FIGURE",
+                   help="one figure (contracts.vru.variation), or all whose id starts with it "
+                        "(contracts.vru)")
+    args, status = parse(p, argv, stdout, stderr)
+    if args is None:
+        return status
+    _, papers, status = build_by_id(args.id, stderr, keep_record=False)
+    if papers is None:
+        return status
+    paper = papers[0]
+    if paper.figures_file is None:
+        errors = sum(p.severity == "error" for p in paper.problems)
+        print(f"error: the figures of {args.id} cannot be worked out until its "
+              f"{'error is' if errors == 1 else f'{errors} errors are'} fixed; see them with: "
+              f"python build.py {display_path(paper.path)}", file=stderr)
+        return 1
+    document = json.loads(paper.figures_file)
+    entries = document["figures"]
+    if args.figure:
+        chosen = [e for e in entries if e["id"] == args.figure or
+                  e["id"].startswith(args.figure + ".")]
+        if not chosen:
+            near = paper.ledger.closest(args.figure) if isinstance(paper.ledger, Ledger) \
+                else None
+            hint = f" Did you mean {near}?" if near else ""
+            print(f'error: {args.id} has no figure "{args.figure}".{hint} '
+                  f"List them all with: {PROG} {args.id}", file=stderr)
+            return 1
+        entries = chosen
+    for entry in entries:
+        stdout.write(_entry(entry, paper, document.get("sections", {})) + "\n")
+    stdout.flush()  # the listing first, then the note, on a terminal too
+    if paper.failed:
+        count = sum(p.severity == "error" for p in paper.problems)
+        print(f"note: {args.id} does not build yet ({count} error{'s' if count != 1 else ''}); "
+              f"see them with: python build.py {display_path(paper.path)}", file=stderr)
+    return 0
+
+
+def _entry(entry: dict, paper, sections: dict) -> str:
+    """One figure, as a short block of lines."""
+    texts = entry["text"]
+    shown = texts.get("default")
+    kind = entry["kind"].replace("_", " ")
+    lines = [f"{entry['id']}: {shown if shown is not None else '(no value)'} ({kind})"]
+    if entry["label"]:
+        lines.append(f"  label: {entry['label']}")
+    others = [f"{{{entry['id']}:{style}}} prints {text}" for style, text in sorted(texts.items())
+              if style != "default" and text is not None]
+    if others:
+        lines.append(f"  also: {'; '.join(others)}")
+    figure = paper.ledger.get(entry["id"])
+    if entry["stated"] and figure is not None:
+        lines.append(f"  stated at: {paper.source.place(figure.source)}")
+    derivation = entry["derivation"]
+    if derivation:
+        verb = "checked as" if entry["stated"] else "derived as"
+        lines.append(f"  {verb}: {derivation['formula']}")
+    if entry["checks"]:
+        lines.append(f"  checks passed: {', '.join(entry['checks'])}")
+    printed = places(entry["printed_at"], sections)
+    lines.append(f"  printed at: {printed}" if printed else "  printed at: nowhere yet")
+    return "\n".join(lines)

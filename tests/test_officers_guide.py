@@ -1,0 +1,47 @@
+"""``docs/officers-guide.md`` quotes what the tool really prints, and shows what it really makes."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+from support import ROOT
+
+GUIDE = ROOT / "docs" / "officers-guide.md"
+
+
+def script(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_message_in_the_guide_is_what_the_tool_prints_now():
+    guide = script("officers_guide")
+    text = GUIDE.read_text(encoding="utf-8")
+    assert guide.updated(text) == text, "run .venv/bin/python scripts/officers_guide.py"
+    assert len(guide.EXAMPLES) == 10
+    for name in guide.EXAMPLES:  # each example shows an error, at its file and line
+        block = text.split(f"<!-- example: {name} -->\n```text\n", 1)[1].split("```", 1)[0]
+        assert re.match(r"decisions/md-3311\.json:\d+:\d+: ", block), name
+        assert "\n  hint: " in block or "\n  see also " in block, name
+
+
+def test_the_guide_shows_pictures_the_scripts_make(tmp_path):
+    """The first page in the guide (and the README) is what first_pages.py draws now."""
+    from support import run
+    pictures = sorted(set(re.findall(r"\(images/([a-z0-9-]+)-first-page\.png\)",
+                                     GUIDE.read_text(encoding="utf-8"))))
+    assert pictures == ["md-3311"]
+    readme = sorted(set(re.findall(r"docs/images/([a-z0-9-]+)-first-page\.png",
+                                   (ROOT / "README.md").read_text(encoding="utf-8"))))
+    ids = sorted(set(pictures) | set(readme))
+    assert run(*[ROOT / "decisions" / f"{pid}.json" for pid in ids], "--out",
+               tmp_path / "out").code == 0
+    drawn = script("first_pages").first_pages(
+        [tmp_path / "out" / f"{pid}.docx" for pid in ids], tmp_path / "work", 72)
+    for pid in ids:
+        assert drawn[tmp_path / "out" / f"{pid}.docx"] == \
+            (ROOT / "docs" / "images" / f"{pid}-first-page.png").read_bytes(), \
+            f"run .venv/bin/python build.py && .venv/bin/python scripts/first_pages.py ({pid})"
