@@ -86,6 +86,8 @@ class Paper:
     paper does not build (``explain`` lists them)."""
     source: Source | None = None
     """The Part 1 source as read, for the file and line of each figure."""
+    document: Document | None = None
+    """The Part 1 paper as the document model, once rendered."""
 
     @property
     def failed(self) -> bool:
@@ -141,11 +143,28 @@ DRAFT = "DRAFT"
 
 
 def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.TEMPLATES_DIR,
-              rules_dir: Path = RULES_DIR, part2: bool = False, html: bool = False) -> Paper:
+              rules_dir: Path = RULES_DIR, part2: bool = False, html: bool = False,
+              preview: bool = False) -> Paper:
+    """Take one source through every step, in memory (see ``_build_one``).
+
+    A finding in a Markdown file of a decision folder is pointed at the column
+    of the text it quotes (``FolderSource.refined``).
+    """
+    paper = _build_one(path, strict, templates_dir, rules_dir, part2, html, preview)
+    if isinstance(paper.source, folder_source.FolderSource):
+        paper.problems = [paper.source.refined(p) for p in paper.problems]
+    return paper
+
+
+def _build_one(path: Path, strict: bool = False, templates_dir: Path = templates.TEMPLATES_DIR,
+              rules_dir: Path = RULES_DIR, part2: bool = False, html: bool = False,
+              preview: bool = False) -> Paper:
     """Take one source through every step, in memory.
 
     ``html`` adds the paper as an accessible web page (``<id>.html``), written by
-    a third writer over the same document model.
+    a third writer over the same document model.  ``preview`` renders the
+    paper's document (``Paper.document``) even when it has errors, so the
+    live preview can show each error where it is; it never gives outputs.
 
     Part 1 is built from the source with ``part2`` removed, by exactly the
     steps a source without Part 2 takes, so nothing confidential can reach a
@@ -197,12 +216,13 @@ def build_one(path: Path, strict: bool = False, templates_dir: Path = templates.
             paper.problems += _withheld(_about_part2(confidential[2]), part2)
     if strict:
         paper.problems = [_as_error(p) for p in paper.problems]
-    if paper.failed:
+    if paper.failed and not preview:
         return paper
-    figures, view, _, references, _, _ = prepared
+    view = prepared[1]
     document = _render(public, view, "layout.md.j2", None, paper, templates_dir,
                        prepared[5].lettered)
-    if document is None:
+    paper.document = document
+    if document is None or paper.failed:  # a preview shows the paper with its errors
         return paper
     reference = templates_dir / data["form"]["template"] / REFERENCE
     word = _word(document, reference if reference.is_file() else None, paper)
@@ -483,7 +503,8 @@ def default_sources(root: Path = ROOT) -> list[Path]:
 def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
               templates_dir: Path = templates.TEMPLATES_DIR,
               rules_dir: Path = RULES_DIR, keep_record: bool = True,
-              part2: bool = False, check: bool = False, html: bool = False) -> list[Paper]:
+              part2: bool = False, check: bool = False, html: bool = False,
+              preview: bool = False) -> list[Paper]:
     """Build every source in memory, in sorted order; write nothing.
 
     ``keep_record`` holds approved papers to their records (``checks.records``);
@@ -491,7 +512,7 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
     the gate for CI: there an approved paper without a record, or a correction
     not yet approved, is an error, not a reminder.
     """
-    papers = [build_one(p, strict, templates_dir, rules_dir, part2, html)
+    papers = [build_one(p, strict, templates_dir, rules_dir, part2, html, preview)
               for p in sorted(paths, key=str)]
     for paper in papers:
         paper.out_dir = out_dir

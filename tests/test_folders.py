@@ -68,17 +68,17 @@ def test_markdown_paragraphs_bullets_and_figures(project):
 
 
 @pytest.mark.parametrize("text, line, message, hint", [
-    ("Fine.\n\n## Costs\n", 3, "this line is a heading, which a section's text cannot have.",
+    ("Fine.\n\n## Costs\n", "3:1", "this line is a heading, which a section's text cannot have.",
      "the form gives every heading; write this as an ordinary sentence, or delete it."),
-    ("Fine.\n\n1. First point.\n", 3, "this line is a numbered list item, which a section's "
+    ("Fine.\n\n1. First point.\n", "3:1", "this line is a numbered list item, which a section's "
      "text cannot have.", "the form numbers the paragraphs: write each point as a paragraph "
      "of its own (a blank line between them), without a number."),
-    ("Fine.\n\n| a | b |\n", 3, "this line is a table row, which a section's text cannot have.",
+    ("Fine.\n\n| a | b |\n", "3:1", "this line is a table row, which a section's text cannot have.",
      "a table must come from the form; write the facts as sentences or bullets."),
-    ("First.\n\nSecond costs {figures.decision_totl}.\n", 3,
+    ("First.\n\nSecond, which\ncosts {figures.decision_totl}.\n", "4:7",
      '"{figures.decision_totl}" does not name a figure.',
      "did you mean {figures.decision_total}? (python build.py explain md-3311 lists them all)"),
-    ("First.\n\nSecond costs {figures.decision_total.\n", 3,
+    ("First.\n\nSecond costs {figures.decision_total.\n", "3:14",
      '"{figures.decision_total." looks like a figure reference but is not closed.',
      "close it: {figures.decision_total.}. A brace can only start a figure reference, such as "
      "{figures.total}."),
@@ -90,7 +90,7 @@ def test_a_problem_in_a_markdown_file_is_reported_at_its_line(project, text, lin
     result = run()
     assert result.code == 1 and not (project / "out").exists()
     first, second = result.err.splitlines()[:2]
-    assert first.startswith(f"decisions/md-3311/financial.md:{line}:1: $.part1.financial")
+    assert first.startswith(f"decisions/md-3311/financial.md:{line}: $.part1.financial")
     assert first.endswith(message), first
     assert second == f"  hint: {hint}"
 

@@ -45,3 +45,15 @@ def test_the_guide_shows_pictures_the_scripts_make(tmp_path):
         assert drawn[tmp_path / "out" / f"{pid}.docx"] == \
             (ROOT / "docs" / "images" / f"{pid}-first-page.png").read_bytes(), \
             f"run .venv/bin/python build.py && .venv/bin/python scripts/first_pages.py ({pid})"
+
+
+def test_the_preview_picture_is_what_the_script_draws(tmp_path):
+    """Chromium may differ by a pixel between versions, so the picture is redrawn and its
+    size compared, not its bytes."""
+    import struct
+    drawn = script("preview_picture").picture()
+    committed = (ROOT / "docs" / "images" / "preview.png").read_bytes()
+    for data in (drawn, committed):
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24]) == (1280, 1400)
+    assert "(images/preview.png)" in GUIDE.read_text(encoding="utf-8")

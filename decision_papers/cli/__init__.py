@@ -51,6 +51,7 @@ other commands:
                                          derivation, checks, where printed
   python build.py new ID --form FORM [--from EXISTING]
                                          start a decision folder, decisions/ID/
+  python build.py serve [ID] [--port N]  a live preview in the browser (127.0.0.1)
   (each has its own --help)
 """
 
@@ -243,5 +244,11 @@ def new(argv, stdout, stderr) -> int:
     return new_command.main(argv, stdout, stderr)
 
 
+def serve(argv, stdout, stderr) -> int:
+    """``serve [ID] [--port N]``: a live preview in the browser."""
+    from decision_papers.cli import serve_command
+    return serve_command.main(argv, stdout, stderr)
+
+
 COMMANDS = {"textconv": textconv, "diff": diff, "publish": publish, "approve": approve,
-            "explain": explain, "new": new}
+            "explain": explain, "new": new, "serve": serve}

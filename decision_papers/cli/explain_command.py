@@ -15,7 +15,7 @@ import json
 
 from decision_papers.cli.common import build_by_id, parse
 from decision_papers.figures.ledger import Ledger
-from decision_papers.review.compare import places
+from decision_papers.review.explain import entry_text
 from decision_papers.source.load import display_path
 
 PROG = "python build.py explain"
@@ -60,36 +60,10 @@ def main(argv, stdout, stderr) -> int:
             return 1
         entries = chosen
     for entry in entries:
-        stdout.write(_entry(entry, paper, document.get("sections", {})) + "\n")
+        stdout.write(entry_text(entry, paper, document.get("sections", {})) + "\n")
     stdout.flush()  # the listing first, then the note, on a terminal too
     if paper.failed:
         count = sum(p.severity == "error" for p in paper.problems)
         print(f"note: {args.id} does not build yet ({count} error{'s' if count != 1 else ''}); "
               f"see them with: python build.py {display_path(paper.path)}", file=stderr)
     return 0
-
-
-def _entry(entry: dict, paper, sections: dict) -> str:
-    """One figure, as a short block of lines."""
-    texts = entry["text"]
-    shown = texts.get("default")
-    kind = entry["kind"].replace("_", " ")
-    lines = [f"{entry['id']}: {shown if shown is not None else '(no value)'} ({kind})"]
-    if entry["label"]:
-        lines.append(f"  label: {entry['label']}")
-    others = [f"{{{entry['id']}:{style}}} prints {text}" for style, text in sorted(texts.items())
-              if style != "default" and text is not None]
-    if others:
-        lines.append(f"  also: {'; '.join(others)}")
-    figure = paper.ledger.get(entry["id"])
-    if entry["stated"] and figure is not None:
-        lines.append(f"  stated at: {paper.source.place(figure.source)}")
-    derivation = entry["derivation"]
-    if derivation:
-        verb = "checked as" if entry["stated"] else "derived as"
-        lines.append(f"  {verb}: {derivation['formula']}")
-    if entry["checks"]:
-        lines.append(f"  checks passed: {', '.join(entry['checks'])}")
-    printed = places(entry["printed_at"], sections)
-    lines.append(f"  printed at: {printed}" if printed else "  printed at: nowhere yet")
-    return "\n".join(lines)

@@ -19,7 +19,7 @@ structure.  Every problem in a file's text is reported at that file's line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from decision_papers.problems import Place, Problem, ProblemsFound, json_path
@@ -27,6 +27,8 @@ from decision_papers.source.load import MAX_BYTES, Source, display_path, load
 from decision_papers.source.walk import value_at
 
 DECISION = "decision.json"
+_QUOTED = re.compile(r'^"([^"]{1,200})"')
+"""The text a message quotes first: ``"{figures.totl}" does not name a figure``."""
 """The structured part of a decision folder."""
 
 
@@ -37,6 +39,30 @@ class FolderSource(Source):
     markdown: dict = field(default_factory=dict)
     """Path parts of a part read from Markdown → the ``Place`` of each of its paragraphs
     (index 0, 1...), then the file itself (key ``None``)."""
+    lines: dict = field(default_factory=dict)
+    """Each Markdown file's lines, by the name messages show it by."""
+
+    def refined(self, problem: Problem) -> Problem:
+        """``problem`` pointed at the column of the text it quotes, in a Markdown file.
+
+        A finding about prose names the paragraph (its first line); where the
+        message quotes what is wrong (``"{figures.totl}" does not name a
+        figure``), the quoted text is found in the paragraph's lines, so the
+        officer's editor can go straight to it.
+        """
+        place = problem.places[0] if problem.places else None
+        quoted = _QUOTED.search(problem.message)
+        if place is None or quoted is None or place.file not in self.lines or not place.line:
+            return problem
+        lines = self.lines[place.file]
+        for number in range(place.line, len(lines) + 1):
+            if number > place.line and not lines[number - 1].strip():
+                break  # the paragraph ended
+            column = lines[number - 1].find(quoted.group(1))
+            if column >= 0:
+                found = Place(place.file, number, column + 1, place.json_path)
+                return replace(problem, places=(found, *problem.places[1:]))
+        return problem
 
     def place(self, parts=()) -> Place:
         parts = tuple(parts)
@@ -88,6 +114,8 @@ def load_folder(folder: Path, files_of) -> FolderSource:
             continue
         paragraphs, places, found = read_markdown(path, place)
         problems += found
+        source.lines[display_path(path)] = path.read_text(encoding="utf-8-sig",
+                                                          errors="replace").splitlines()
         if found:
             continue
         parent = source.data
