@@ -208,7 +208,7 @@ def _build_one(path: Path, strict: bool = False, templates_dir: Path = templates
     paper.problems += part2_guard.location_problems(source)
     if part2 and part2_file.location(data) and not part2_file.inline(data):
         source, found = part2_file.resolve(source)
-        paper.problems += found
+        paper.problems += found + placeholders.find(source)  # its file may hold new's too
         data = source.data
     if part2_file.inline(data):  # material to check (inline, or read from its file)
         confidential = _prepare(source, Paper(path), templates_dir, rules_dir, True)
@@ -512,7 +512,7 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
     the gate for CI: there an approved paper without a record, or a correction
     not yet approved, is an error, not a reminder.
     """
-    papers = [build_one(p, strict, templates_dir, rules_dir, part2, html, preview)
+    papers = [_guarded(p, strict, templates_dir, rules_dir, part2, html, preview)
               for p in sorted(paths, key=str)]
     for paper in papers:
         paper.out_dir = out_dir
@@ -522,6 +522,23 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
             paper.problems = [_as_error(p) if p.rule == "record" or strict else p
                               for p in paper.problems]
     return papers
+
+
+def _guarded(path: Path, *args) -> Paper:
+    """``build_one``, but a fault in the tool on one paper is that paper's error, said
+    plainly, and the other papers still build."""
+    try:
+        return build_one(path, *args)
+    except (UsageError, KeyboardInterrupt, SystemExit, MemoryError):
+        raise  # the command's to report (SOURCE_DATE_EPOCH, say), or no fault of one paper
+    except Exception as exc:  # noqa: BLE001 - a bug must not cost the other papers
+        paper = Paper(path)
+        paper.problems.append(Problem(
+            f"the tool failed on this paper ({type(exc).__name__}: {shorten(str(exc), 120)}); "
+            "this is a fault in the tool.", (Place(display_path(path)),),
+            "please report it with this source; the other papers were built.",
+            rule="internal"))
+        return paper
 
 
 def build(paths: list[Path], out_dir: Path, strict: bool = False,

@@ -193,3 +193,70 @@ def test_new_refuses_what_it_cannot_do(project, argv, message):
     result = run(*argv)
     assert (result.code, result.out, result.err) == (2, "", message)
     assert sorted(p.name for p in (project / "decisions").iterdir()) == ["md-3311.json"]
+
+
+# -- what a hostile review found -------------------------------------------------------
+
+def test_a_markdown_file_that_is_a_folder_or_a_pipe_is_refused_not_read(project):
+    import os
+    folder = as_folder(project, "md-3311", {"part1.background": "background.md",
+                                            "part1.legal": "legal.md"})
+    (folder / "background.md").unlink()
+    (folder / "background.md").mkdir()
+    (folder / "legal.md").unlink()
+    os.mkfifo(folder / "legal.md")
+    (project / "decisions" / "pcd-1717.json").write_text(source("pcd-1717").read_text("utf-8"),
+                                                          encoding="utf-8")
+    result = run()  # returns: nothing waits on the pipe, and the other paper still builds
+    assert result.code == 1
+    assert "decisions/md-3311/background.md: error [source]: this is a folder, not a Markdown " \
+           "file.\n" in result.err
+    assert "decisions/md-3311/legal.md: error [source]: this is not an ordinary file, not a " \
+           "Markdown file.\n" in result.err
+    assert "built decisions/pcd-1717.json" in result.out
+
+
+def test_a_section_file_whose_parent_is_not_a_block_is_an_error_not_a_crash(project):
+    folder = as_folder(project, "md-3311", {"part1.financial": "financial.md"})
+    data = json.loads((folder / "decision.json").read_text(encoding="utf-8"))
+    data["part1"] = "oops"
+    (folder / "decision.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    result = run()
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "$.part1: error [source]: part1 in decision.json is not a block of fields ({ … }), " \
+           "so financial.md cannot go in it." in result.err
+
+
+def test_markdown_structure_indented_up_to_three_spaces_is_still_refused(project):
+    folder = as_folder(project, "md-3311", {"part1.financial": "financial.md"})
+    for text, what in (("Fine.\n\n  # Indented\n", "a heading"),
+                       ("Fine.\n\n 1. item\n", "a numbered list item"),
+                       ("Fine.\nAn underline\n===\n", "a heading underline or a rule")):
+        (folder / "financial.md").write_text(text, encoding="utf-8")
+        result = run()
+        assert result.code == 1
+        assert f"error [source]: this line is {what}, which a section's text cannot have." \
+            in result.err
+
+
+def test_a_wrongly_cased_file_name_is_named(project):
+    as_folder(project, "md-3311", {"part1.financial": "FINANCIAL.MD"})
+    result = run()
+    assert result.code == 1
+    assert "decisions/md-3311/FINANCIAL.MD: error [source]: FINANCIAL.MD is not a file this " \
+           "form reads: the form's file is financial.md, in lower case." in result.err
+
+
+def test_new_from_copies_no_publication_deferral_and_refuses_a_misshapen_source(project):
+    (project / "decisions" / "pcd-1717.json").write_text(source("pcd-1717").read_text("utf-8"),
+                                                          encoding="utf-8")
+    assert run("new", "pcd-1800", "--from", "pcd-1717").code == 0
+    data = json.loads((project / "decisions" / "pcd-1800" / "decision.json").read_text("utf-8"))
+    assert data["publication"] == {"deferred": False, "part2": False}
+    assert oct((project / "decisions" / "pcd-1800").stat().st_mode & 0o777) != "0o700"
+    (project / "odd.json").write_text(
+        '{"id": "x1", "form": {"template": "gla-md-2024"}, "officers": "Bob"}', encoding="utf-8")
+    result = run("new", "x2", "--from", "odd.json")
+    assert (result.code, result.err) == (2, "error: odd.json cannot be copied: it is not a "
+                                            "decision of the shape its form needs; build it to "
+                                            "see why, or start without --from.\n")

@@ -199,3 +199,24 @@ def test_pdf_without_libreoffice_says_how_to_install_it_and_writes_nothing(tmp_p
         "sudo apt-get install libreoffice-writer-nogui; other systems: "
         "https://www.libreoffice.org/download/) or leave out --pdf.\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_fault_in_the_tool_on_one_paper_is_its_error_and_the_others_build(tmp_path,
+                                                                           monkeypatch):
+    from decision_papers import pipeline
+    from support import ROOT
+    monkeypatch.chdir(ROOT)  # messages show the source as decisions/md-3311.json
+    real = pipeline.build_one
+
+    def faulty(path, *args):
+        if path.name == "md-3311.json":
+            raise TypeError("'str' object does not support item assignment")
+        return real(path, *args)
+    monkeypatch.setattr(pipeline, "build_one", faulty)
+    result = run(source("md-3311"), source("kdr-2025-014"), "--out", tmp_path / "out")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert result.err.splitlines()[:2] == [
+        "decisions/md-3311.json: error [internal]: the tool failed on this paper (TypeError: 'str' "
+        "object does not support item assignment); this is a fault in the tool.",
+        "  hint: please report it with this source; the other papers were built."]
+    assert (tmp_path / "out" / "kdr-2025-014.docx").is_file()

@@ -87,6 +87,13 @@ def test_part2_kept_in_a_file_outside_the_repository(project_repo, tmp_path):
         "an amount of money (a number such as 14560, without £ or commas), but found the text "
         '"£5,000".\n'), bad.err
 
+    unfinished = {**MATERIAL, "paragraphs": ["[TO COMPLETE: part2.paragraphs: the advice]"]}
+    material.write_text(json.dumps(unfinished, indent=2), encoding="utf-8")
+    left = run(source, "--part2", tmp_path / "p2", "-q")  # its file may hold new's placeholders
+    assert left.code == 1
+    assert "$.part2.paragraphs[0]: error [placeholder]: this is still to complete: " \
+           "[TO COMPLETE: part2.paragraphs: the advice]" in left.err
+
     material.write_text(json.dumps(MATERIAL, indent=2), encoding="utf-8")
     built = run(source, "--part2", tmp_path / "p2", "-q")
     assert (built.code, built.err) == (0, "")

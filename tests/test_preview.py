@@ -154,3 +154,22 @@ def test_serve_an_unknown_id_is_refused(tmp_path, monkeypatch):
     out, err = io.StringIO(), io.StringIO()
     assert main(["serve", "md-1"], stdout=out, stderr=err) == 2
     assert err.getvalue() == 'error: no decision in decisions/ has the id "md-1" (decisions: none).\n'
+
+
+def test_a_request_for_another_host_is_refused(served):
+    """DNS rebinding: a page elsewhere naming 127.0.0.1 must not read the drafts."""
+    base, _ = served
+    request = urllib.request.Request(f"{base}/md-3311", headers={"Host": "attacker.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 421
+    assert b"Warm Homes" not in refused.value.read()
+
+
+def test_serve_a_port_out_of_range_is_a_usage_error(tmp_path, monkeypatch):
+    (tmp_path / "decisions").mkdir()
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["serve", "--port", "70000"], stdout=out, stderr=err) == 2
+    assert err.getvalue() == ("error: --port 70000 is not a port: give a number from 1024 to "
+                              "65535 (or 0 for any free one).\n")

@@ -8,14 +8,15 @@ form's descriptor names them; the rest is ``decision.json``.
 
 ``--from`` starts from an earlier decision instead: its structure and prose
 are copied, but not its id, its figures, its tables or its dates, which
-belong to that decision; its sign-off dates and its officers' confirmations
-go, and it starts again as a draft.
+belong to that decision; its sign-off dates, its publication deferral and
+its officers' confirmations go, and it starts again as a draft.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -68,7 +69,8 @@ def main(argv, stdout, stderr) -> int:
         if problem:
             print(f"error: {problem}", file=stderr)
             return 2
-    form = args.form or (origin or {}).get("form", {}).get("template")
+    of_origin = origin.get("form") if isinstance(origin, dict) else None
+    form = args.form or (of_origin.get("template") if isinstance(of_origin, dict) else None)
     known = templates.forms()
     if form not in known or form_of({"form": {"template": form}}) is None:
         named = f'there is no form "{form}"' if form else "give the form with --form"
@@ -81,7 +83,12 @@ def main(argv, stdout, stderr) -> int:
         return 1
     data = _skeleton(schema(form), args.id, form, pack.version)
     if origin is not None:
-        data = _copied(origin, data, args.id, pack.version, form)
+        try:
+            data = _copied(origin, data, args.id, pack.version, form)
+        except (AttributeError, TypeError, KeyError):  # it parses, but is no decision's shape
+            print(f"error: {args.origin} cannot be copied: it is not a decision of the shape "
+                  f"its form needs; build it to see why, or start without --from.", file=stderr)
+            return 2
     files = {}
     for place, name in sorted(pack.files.items(), key=lambda item: item[1]):
         parts = tuple(place.split("."))
@@ -90,7 +97,12 @@ def main(argv, stdout, stderr) -> int:
             files[name] = "\n\n".join(paragraphs) + "\n"
             _remove(data, parts)
     folder = here.decisions / args.id
-    _write(folder, data, files)
+    try:
+        _write(folder, data, files)
+    except OSError as exc:
+        print(f"error: cannot write {display_path(folder)}/ ({exc.strerror or exc}); check "
+              f"that you may write in {display_path(here.decisions)}/.", file=stderr)
+        return 1
     shown = display_path(folder)
     print(f"wrote {shown}/: {', '.join([folders.DECISION, *sorted(files)])}", file=stdout)
     print(f"fill in each {PLACEHOLDER}: …] (the build lists them), then build it with: "
@@ -183,6 +195,8 @@ def _copied(origin: dict, skeleton: dict, pid: str, version: str, form: str) -> 
     data.update({"$schema": skeleton["$schema"], "id": pid, "status": "draft",
                  "form": {"template": form, "version": version},
                  "reference": skeleton.get("reference", f"{PLACEHOLDER}: reference]")})
+    if "publication" in skeleton:  # its deferral and its date were the earlier paper's
+        data["publication"] = skeleton["publication"]
     for block in data.values():  # sign-off dates belong to the earlier decision
         if isinstance(block, dict) and "date" in block:
             del block["date"]
@@ -209,6 +223,9 @@ def _write(folder: Path, data: dict, files: dict[str, str]) -> None:
     """The folder, all at once: made aside, then moved into place."""
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=folder.parent))
     try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(staging, 0o777 & ~mask)  # as any folder the officer makes, not owner-only
         (staging / folders.DECISION).write_text(
             json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for name, text in files.items():

@@ -22,6 +22,10 @@ def main(argv, stdout, stderr, ready=None) -> int:
     args, status = parse(p, argv, stdout, stderr)
     if args is None:
         return status
+    if not 0 <= args.port <= 65535:
+        print(f"error: --port {args.port} is not a port: give a number from 1024 to 65535 "
+              "(or 0 for any free one).", file=stderr)
+        return 2
     here = projects.current()
     if args.id and not projects.sources_with_id(here, args.id):
         print(projects.unknown_id(here, args.id), file=stderr)

@@ -43,6 +43,12 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "decision-papers-preview"
 
     def do_GET(self):  # noqa: N802 - the standard library's name
+        port = self.server.server_address[1]
+        if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            # a page elsewhere could point a name at 127.0.0.1 (DNS rebinding) and read drafts
+            return self._send(HTTPStatus.MISDIRECTED_REQUEST,
+                              "This preview answers only http://127.0.0.1 on this computer.",
+                              "text/plain")
         path = unquote(urlsplit(self.path).path)
         for pattern, name in _ROUTES:
             match = pattern.fullmatch(path)

@@ -19,6 +19,7 @@ structure.  Every problem in a file's text is reported at that file's line.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -95,7 +96,13 @@ def load_folder(folder: Path, files_of) -> FolderSource:
         return source
     problems: list[Problem] = []
     named = {name: place for place, name in files.items()}
-    for path in sorted(folder.glob("*.md")):
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".md"):
+        if path.name not in named and path.name.lower() in named:
+            problems.append(Problem(
+                f"{path.name} is not a file this form reads: the form's file is "
+                f"{path.name.lower()}, in lower case.", (Place(display_path(path)),),
+                f"rename it to {path.name.lower()}.", rule="source"))
+            continue
         if path.name not in named:
             known = ", ".join(sorted(named)) or "none"
             problems.append(Problem(
@@ -112,15 +119,24 @@ def load_folder(folder: Path, files_of) -> FolderSource:
                 f"keep one: delete {'.'.join(place)} from {DECISION}, or delete {path.name}.",
                 rule="source"))
             continue
-        paragraphs, places, found = read_markdown(path, place)
+        parent = source.data
+        for depth, part in enumerate(place[:-1]):
+            parent = parent.setdefault(part, {}) if isinstance(parent, dict) else None
+            if not isinstance(parent, dict):
+                break
+        if not isinstance(parent, dict):
+            where = ".".join(place[:depth + 1])
+            problems.append(Problem(
+                f"{where} in {DECISION} is not a block of fields ({{ … }}), so {path.name} "
+                "cannot go in it.", (source.place(place[:depth + 1]),),
+                f"write {where} as {{ … }} holding the other sections, or delete it.",
+                rule="source"))
+            continue
+        paragraphs, places, found, text = read_markdown(path, place)
         problems += found
-        source.lines[display_path(path)] = path.read_text(encoding="utf-8-sig",
-                                                          errors="replace").splitlines()
         if found:
             continue
-        parent = source.data
-        for part in place[:-1]:
-            parent = parent.setdefault(part, {})
+        source.lines[display_path(path)] = text.splitlines()
         parent[place[-1]] = paragraphs
         source.markdown[place] = {**dict(enumerate(places)),
                                   None: Place(display_path(path), 1, 1)}
@@ -130,15 +146,17 @@ def load_folder(folder: Path, files_of) -> FolderSource:
 
 
 _STRUCTURE = [
-    (re.compile(r"#{1,6}(\s|$)"), "a heading",
+    (re.compile(r" {0,3}#{1,6}(\s|$)"), "a heading",
      "the form gives every heading; write this as an ordinary sentence, or delete it."),
-    (re.compile(r"\d+[.)]\s"), "a numbered list item",
+    (re.compile(r" {0,3}\d+[.)]\s"), "a numbered list item",
      "the form numbers the paragraphs: write each point as a paragraph of its own (a blank "
      "line between them), without a number."),
-    (re.compile(r">"), "a quotation block",
+    (re.compile(r" {0,3}>"), "a quotation block",
      "write the quotation in the text, in quotation marks."),
-    (re.compile(r"(```|~~~)"), "a code block", "write it as ordinary text."),
-    (re.compile(r"\|"), "a table row",
+    (re.compile(r" {0,3}(```|~~~)"), "a code block", "write it as ordinary text."),
+    (re.compile(r" {0,3}(={3,}|-{3,}|\*{3,}|_{3,})\s*$"), "a heading underline or a rule",
+     "the form gives every heading and rule; delete the line."),
+    (re.compile(r" {0,3}\|"), "a table row",
      "a table must come from the form; write the facts as sentences or bullets."),
     (re.compile(r"( {4}|\t)\S"), "an indented code block",
      "start the line at the left margin (bullets nest with two spaces)."),
@@ -147,25 +165,38 @@ _STRUCTURE = [
 _BULLET = re.compile(r"( *)[-*+] ")
 
 
-def read_markdown(path: Path, place: tuple) -> tuple[list[str], list[Place], list[Problem]]:
-    """A Markdown file's paragraphs (in JSON prose form), each one's place, and problems."""
+def read_markdown(path: Path, place: tuple):
+    """A Markdown file's paragraphs (in JSON prose form), each one's place, the problems,
+    and its text.
+
+    As a decision file is: only an ordinary file, read only up to the size
+    limit, so a named pipe, a device or a huge file cannot hang or exhaust the
+    build.
+    """
     shown = display_path(path)
+
+    def refused(message, hint=None, line=None):
+        return [], [], [Problem(message, (Place(shown, line, 1 if line else None),), hint,
+                                rule="source")], ""
     try:
-        raw = path.read_bytes()[:MAX_BYTES + 1]
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not an ordinary file"
+            return refused(f"this is {kind}, not a Markdown file.",
+                           "replace it with the section's text, or move it out of the folder.")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        return [], [], [Problem(f"cannot read this file ({exc.strerror}).", (Place(shown),),
-                                rule="source")]
+        return refused(f"cannot read this file ({exc.strerror}).",
+                       "check that you have permission to read it.")
     if len(raw) > MAX_BYTES:
-        return [], [], [Problem(f"the file is more than {MAX_BYTES:,} bytes.", (Place(shown),),
-                                "a section is a few pages: check that this is the right file.",
-                                rule="source")]
+        return refused(f"the file is more than {MAX_BYTES:,} bytes.",
+                       "a section is a few pages: check that this is the right file.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        return [], [], [Problem(f"byte 0x{raw[exc.start]:02x} is not valid UTF-8.",
-                                (Place(shown, line, 1),), "save the file as UTF-8.",
-                                rule="source")]
+        return refused(f"byte 0x{raw[exc.start]:02x} is not valid UTF-8.",
+                       "save the file as UTF-8.", raw[:exc.start].count(b"\n") + 1)
     paragraphs: list[list[str]] = []
     places: list[Place] = []
     problems: list[Problem] = []
@@ -196,4 +227,4 @@ def read_markdown(path: Path, place: tuple) -> tuple[list[str], list[Place], lis
         problems.append(Problem("the file is empty.", (Place(shown, 1, 1),),
                                 "write the section's paragraphs, or delete the file.",
                                 rule="source"))
-    return ["\n".join(lines) for lines in paragraphs], places, problems
+    return ["\n".join(lines) for lines in paragraphs], places, problems, text
