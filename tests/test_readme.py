@@ -61,7 +61,10 @@ def test_the_everyday_commands_work_as_written_in_a_fresh_clone(tmp_path):
         result = subprocess.run(argv, cwd=clone, env=env, capture_output=True, text=True,
                                 timeout=300)
         assert result.returncode == 0, (line, result.stdout[-2000:], result.stderr[-2000:])
-    assert (clone / "changes.docx").is_file()  # the redline the README's last line writes
+    # the last line redlines pcd-1717 between HEAD~3 and HEAD: whether it changed there
+    # depends on the history, so either it is written or the command says there is nothing
+    assert "--redline changes.docx" in everyday[-1]
+    assert (clone / "changes.docx").is_file() or "no changes" in result.stdout, result.stdout
     for line in commands("Writing a decision"):  # each starts a paper, or explains one
         result = subprocess.run(shlex.split(line, comments=True), cwd=clone, env=env,
                                 capture_output=True, text=True, timeout=300)
