@@ -10,3 +10,7 @@ data flow:
 """
 
 __version__ = "0.1.0"
+
+
+class UsageError(Exception):
+    """The command was given something it cannot work with (exit 2)."""

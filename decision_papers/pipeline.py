@@ -24,15 +24,13 @@ from decision_papers.render import templates
 
 from decision_papers.writers import docx as write_docx
 
-from decision_papers.writers import html as write_html
-from decision_papers.writers import pdf as write_pdf
 from decision_papers.writers import markdown as write_markdown
 from decision_papers.checks import run_batch_checks, run_checks
 from decision_papers.figures import ledger as figure_ledger
 from decision_papers.figures.shapes import collect
 from decision_papers.writers.figures_file import render as render_figures
 from decision_papers.document.model import PROPERTY_LIMIT, Document, Metadata, plain
-from decision_papers.problems import Place, Problem, ProblemsFound, shorten
+from decision_papers.problems import Place, Problem, ProblemsFound, UsageError, shorten
 from decision_papers.figures.thresholds import RULES_DIR, load_rules, used_by
 from decision_papers.source import folder as folder_source
 from decision_papers.source import placeholders
@@ -88,15 +86,16 @@ class Paper:
     """The Part 1 source as read, for the file and line of each figure."""
     document: Document | None = None
     """The Part 1 paper as the document model, once rendered."""
+    rules: str | None = None
+    """The organisation rules file the source names (``organisation.rules``)."""
+    always_build: bool = False
+    """True when the paper is built even when no input has changed (``incremental``): its
+    Part 2 is in a file of its own, whose place git may come to ignore or not."""
 
     @property
     def failed(self) -> bool:
         """True when any problem is an error."""
         return any(p.severity == "error" for p in self.problems)
-
-
-class UsageError(Exception):
-    """The command was given something it cannot work with (exit 2)."""
 
 
 def epoch() -> dt.datetime | None:
@@ -191,6 +190,8 @@ def _build_one(path: Path, strict: bool = False, templates_dir: Path = templates
     paper.corrigenda = tuple((c["date"], c["reason"]) for c in data.get("corrigenda", []))
     paper.form = data["form"]
     paper.form_version = data["form"]["version"]
+    paper.rules = data["organisation"]["rules"]
+    paper.always_build = part2_file.location(data) is not None
     approved_on = value_at(data, ("approval", "date"))  # each form's schema says what approval holds
     if isinstance(approved_on, str):
         paper.approval_date = dt.date.fromisoformat(approved_on)
@@ -234,6 +235,7 @@ def _build_one(path: Path, strict: bool = False, templates_dir: Path = templates
         f"{paper.id}.figures.json": paper.figures_file,
     }
     if html:
+        from decision_papers.writers import html as write_html  # only when asked for
         paper.outputs[f"{paper.id}.html"] = write_html.render(document).encode("utf-8")
     if part2 and "part2" in data:
         document = _render(source, confidential[1], "part2.md.j2", PART2_MARKING, paper,
@@ -250,6 +252,7 @@ def _build_one(path: Path, strict: bool = False, templates_dir: Path = templates
             f"{paper.id}.part2.md": write_markdown.render(document).encode("utf-8"),
         }
         if html:
+            from decision_papers.writers import html as write_html
             paper.part2_outputs[f"{paper.id}.part2.html"] = \
                 write_html.render(document).encode("utf-8")
     return paper
@@ -456,8 +459,7 @@ def _render(source: Source, view: dict, layout: str, marking: str | None, paper:
     """Templates → Markdown → model; ``None`` (with a problem recorded) on failure."""
     form = source.data["form"]["template"]
     try:
-        markdown = templates.render(form, view, templates_dir, layout, lettered)
-        blocks = intermediate.parse(markdown, lettered)
+        blocks = templates.render_blocks(form, view, templates_dir, layout, lettered)[1]
     except templates.TemplateProblem as exc:
         paper.problems.append(exc.problem)
         return None
@@ -504,16 +506,35 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
               templates_dir: Path = templates.TEMPLATES_DIR,
               rules_dir: Path = RULES_DIR, keep_record: bool = True,
               part2: bool = False, check: bool = False, html: bool = False,
-              preview: bool = False) -> list[Paper]:
+              preview: bool = False, jobs: int = 1, progress=None,
+              slim: bool = False) -> list[Paper]:
     """Build every source in memory, in sorted order; write nothing.
 
     ``keep_record`` holds approved papers to their records (``checks.records``);
     comparing old revisions (``diff``) turns it off.  ``check`` is ``--check``,
     the gate for CI: there an approved paper without a record, or a correction
     not yet approved, is an error, not a reminder.
+
+    ``jobs`` above 1 builds the papers in that many processes (``parallel``);
+    the papers come back in the same sorted order, so what is written and
+    printed is the same as one process gives.  ``progress(done, total)`` is
+    called as each paper is built.  ``slim`` keeps only what the batch checks
+    and the writes need of each paper (not its ledger, source or document), so
+    a batch of thousands fits in memory.
     """
-    papers = [_guarded(p, strict, templates_dir, rules_dir, part2, html, preview)
-              for p in sorted(paths, key=str)]
+    ordered = sorted(paths, key=str)
+    settings = (strict, templates_dir, rules_dir, part2, html, preview)
+    if jobs > 1 and len(ordered) > 1:
+        from decision_papers import parallel
+        papers = parallel.build(ordered, settings, jobs, progress)
+    else:
+        papers = []
+        for path in ordered:
+            papers.append(_guarded(path, *settings))
+            if slim:
+                slimmed(papers[-1])
+            if progress:
+                progress(len(papers), len(ordered))
     for paper in papers:
         paper.out_dir = out_dir
     run_batch_checks(papers, skip=() if keep_record else ("record",))
@@ -522,6 +543,14 @@ def build_all(paths: list[Path], out_dir: Path, strict: bool = False,
             paper.problems = [_as_error(p) if p.rule == "record" or strict else p
                               for p in paper.problems]
     return papers
+
+
+def slimmed(paper: Paper) -> Paper:
+    """``paper`` without what only ``explain``, the preview and tests read (its ledger,
+    source, document and figures file, which its outputs hold too): a batch keeps its
+    papers until every one is built."""
+    paper.ledger = paper.source = paper.document = paper.figures_file = None
+    return paper
 
 
 def _guarded(path: Path, *args) -> Paper:
@@ -543,8 +572,11 @@ def _guarded(path: Path, *args) -> Paper:
 
 def build(paths: list[Path], out_dir: Path, strict: bool = False,
           templates_dir: Path = templates.TEMPLATES_DIR, rules_dir: Path = RULES_DIR,
-          part2_dir: Path | None = None, html: bool = False, pdf: bool = False) -> list[Paper]:
+          part2_dir: Path | None = None, html: bool = False, pdf: bool = False,
+          jobs: int = 1, progress=None) -> list[Paper]:
     """Build every source; write outputs of the papers that succeeded.
+
+    ``jobs`` and ``progress`` are ``build_all``'s.
 
     ``pdf`` adds each paper as a tagged PDF (``<id>.pdf``), made from its DOCX by
     LibreOffice in one run and checked against the machine-checkable PDF/UA
@@ -568,7 +600,8 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
             raise UsageError(f"{display_path(folder)} is a file, not a folder; give {option} "
                              "a folder.")
     papers = build_all(paths, out_dir, strict, templates_dir, rules_dir,
-                       part2=part2_dir is not None, html=html)
+                       part2=part2_dir is not None, html=html, jobs=jobs, progress=progress,
+                       slim=True)
     refused = part2_dir and part2_guard.part2_folder_refusal(papers, part2_dir, out_dir)
     if refused:  # before anything is written, Part 1 included
         raise UsageError(refused)
@@ -610,6 +643,7 @@ def _pdfs(ready: list[Paper], out_dir: Path) -> list[Paper]:
     No LibreOffice is a usage error (nothing is written): the message says how
     to install it.
     """
+    from decision_papers.writers import pdf as write_pdf  # pikepdf: only when asked for
     docx = {f"{paper.id}.docx": paper.outputs[f"{paper.id}.docx"] for paper in ready}
     try:
         made = write_pdf.convert(docx, out_dir if out_dir.is_dir() else None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from decision_papers import UsageError  # noqa: F401 - the command's, raised by any step
+
 
 @dataclass(frozen=True)
 class Place:

@@ -12,23 +12,53 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+import stat
 from pathlib import Path
 
-from decision_papers.source.load import MAX_BYTES, display_path
 
 TOOL_ROOT = Path(__file__).resolve().parent.parent
+"""The folder beside ``build.py``, holding the bundled example project."""
+TEMPLATES_DIR = TOOL_ROOT / "templates"
+"""The bundled form packs (``--templates`` names another folder)."""
+RULES_DIR = TOOL_ROOT / "rules"
+"""The bundled organisation rules files (``--rules`` names another folder)."""
+SCHEMA_DIR = TOOL_ROOT / "schema"
+"""The JSON Schemas: the common one, the form descriptor's, and each form's."""
 FOLDER_SOURCE = "decision.json"
 """The structured part of a decision kept as a folder (``source.folder``)."""
-"""The folder beside ``build.py``, holding the bundled example project."""
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest source accepted; a decision paper is a few dozen kilobytes."""
 
 
-@dataclass(frozen=True)
+def display_path(path: Path) -> str:
+    """Show paths relative to the working directory when they are inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
 class Project:
-    """A folder holding ``decisions/``, with ``out/`` and ``records/`` beside it."""
+    """A folder holding ``decisions/``, with ``out/`` and ``records/`` beside it.
 
-    root: Path
-    """The project folder (a git work tree's top, usually)."""
+    A plain class, not a dataclass: this module is read on every build, and a
+    build with nothing to do must start fast (``incremental``).
+    """
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path):
+        self.root = root
+        """The project folder (a git work tree's top, usually)."""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Project) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"Project(root={self.root!r})"
 
     @property
     def decisions(self) -> Path:
@@ -111,8 +141,9 @@ def declared_id(path: Path) -> str | None:
     if path.is_dir():
         path = path / FOLDER_SOURCE
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None  # a pipe or a device is never read: it could never end
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):
         return None

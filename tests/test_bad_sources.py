@@ -63,7 +63,9 @@ def test_other_papers_still_build_and_old_outputs_survive(tmp_path, monkeypatch)
     result = run(good, bad, "--out", "out")
 
     assert result.code == 1
-    assert result.out == "built good.json -> out: pcd-1717.docx, pcd-1717.figures.json, pcd-1717.md\n"
+    # the good paper's inputs have not changed, so its outputs stand
+    assert result.out == ("unchanged good.json -> out: pcd-1717.docx, pcd-1717.figures.json, "
+                          "pcd-1717.md\n")
     assert "minimal.json: not built (1 error); nothing was written for it." in result.err
     after = {p.name: p.read_bytes() for p in Path("out").iterdir()}
     assert after == before  # the bad paper's old outputs are untouched

@@ -96,3 +96,45 @@ def test_no_import_cycles_through_the_cli_and_no_private_imports():
                 private = [a.name for a in node.names if a.name.startswith("_")
                            and a.name != "__version__"]
                 assert not private, f"{where} imports private {private}"
+
+
+def test_an_edited_template_is_used_at_once_by_a_running_process(form):
+    """Compiled templates are kept between papers (and the preview keeps its process), but
+    a template whose text changed is compiled again, even within one tick of the clock."""
+    import os
+    from decision_papers.render import templates
+    path = form / "title.md.j2"
+    assert build().code == 0
+    first = Path("out/minimal.md").read_text(encoding="utf-8")
+    kept = templates.environment(FORM, Path("templates"))
+    stamp = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("{{ title }}", "{{ title | upper }}")
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the same modification time
+    assert run("minimal.json", "--out", "out", "--templates", "templates", "--force").code == 0
+    assert templates.environment(FORM, Path("templates")) is kept  # one environment per form
+    second = Path("out/minimal.md").read_text(encoding="utf-8")
+
+    def title(text: str) -> str:
+        return next(line for line in text.splitlines() if line.startswith("**Title:** "))
+    assert title(second) == "**Title:** " + title(first).removeprefix("**Title:** ").upper()
+    assert title(second) != title(first)
+
+
+def test_compiled_templates_are_kept_in_jinja_bytecode_cache(form):
+    """A template is compiled once, then loaded from Jinja's cache by every later run;
+    a template whose text changed is compiled again (the cache is keyed by its text)."""
+    import os
+    from decision_papers.render import templates
+    cache = templates.bytecode_cache()
+    assert cache is not None
+    path = form / "title.md.j2"
+    bucket = Path(cache.directory) / (cache.pattern % cache.get_cache_key(
+        "title.md.j2", os.path.abspath(path)))
+    assert build().code == 0
+    kept = bucket.read_bytes()
+    path.write_text(path.read_text(encoding="utf-8") + "{# new text, new bytecode #}\n",
+                    encoding="utf-8")
+    assert run("minimal.json", "--out", "out", "--templates", "templates", "--force").code == 0
+    assert bucket.read_bytes() != kept

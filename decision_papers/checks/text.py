@@ -40,6 +40,8 @@ def typed_figures(text: str):
     found = []
     for kind in KINDS.values():
         for loose in kind.loose:
+            if loose.needs is not None and loose.needs.search(bare) is None:
+                continue
             for match in loose.pattern.finditer(bare):
                 value = loose.read(match)
                 if value is not None:

@@ -18,13 +18,13 @@ import sys
 import threading
 from pathlib import Path
 
-from decision_papers import __version__
+from decision_papers import UsageError, __version__, incremental
+from decision_papers.parallel import default_jobs
 from decision_papers import project
-from decision_papers.pipeline import UsageError, build, build_all, freshness
 from decision_papers.cli.common import parse, print_problems, safe_errors, unique_sources, utf8_output
-from decision_papers.figures.thresholds import RULES_DIR
-from decision_papers.source.load import display_path
-from decision_papers.render.templates import TEMPLATES_DIR
+from decision_papers.cli.progress import Progress
+from decision_papers.project import RULES_DIR, TEMPLATES_DIR
+from decision_papers.project import display_path
 
 DESCRIPTION = """\
 Build decision papers from JSON sources.
@@ -36,7 +36,9 @@ cross-checked, and it is rendered through templates/<form>/ to
 OUT/<id>.docx, OUT/<id>.md and OUT/<id>.figures.json.
 
 A source with errors writes nothing (earlier outputs stay as they were);
-the other sources still build.  An approved paper's text is a record: once
+the other sources still build.  A paper is built again only when one of its
+inputs has changed (its source, form pack, schemas, rules, records, or the
+tool); --force builds every paper.  An approved paper's text is a record: once
 `approve` has written records/<id>.json, a change that would alter the text
 is an error, unless it is a corrigendum awaiting its own approval.
 
@@ -88,6 +90,12 @@ def parser() -> argparse.ArgumentParser:
                    help="also write each paper as a tagged, accessible PDF, OUT/<id>.pdf, "
                         "through LibreOffice (installed separately), checked against PDF/UA")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--force", action="store_true",
+                   help="build every paper, even those whose inputs have not changed since "
+                        "their outputs were written")
+    p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="build in N processes at once (default: the number of cores, "
+                        f"{default_jobs()} here); output is the same whatever N is")
     p.add_argument("--templates", type=Path, default=TEMPLATES_DIR, metavar="DIR",
                    help="folder of form templates (default: templates/)")
     p.add_argument("--rules", type=Path, default=RULES_DIR, metavar="DIR",
@@ -96,6 +104,12 @@ def parser() -> argparse.ArgumentParser:
                    help="print only problems, not the files written")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
+
+
+def _jobs(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"give a number of processes from 1 to 256, not {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None, stdout=None, stderr=None) -> int:
@@ -136,19 +150,38 @@ def _build_command(argv, stdout, stderr) -> int:
         print("error: no decision sources found in decisions/.", file=stderr)
         return 2
     out_dir = args.out or here.out
+    jobs = args.jobs or default_jobs()
     try:
         if args.check:
+            from decision_papers.pipeline import build_all
             papers = build_all(sources, out_dir, args.strict, args.templates, args.rules,
-                               check=True)
+                               check=True, jobs=jobs, slim=True)
         else:
-            papers = build(sources, out_dir, args.strict, args.templates, args.rules, args.part2,
-                           args.html, args.pdf)
+            papers = _build(sources, out_dir, args, jobs, stderr)
     except UsageError as exc:
         print(f"error: {exc}", file=stderr)
         return 2
     if args.check:
         return check_report(papers, out_dir, not args.sources, stdout, stderr)
     return report(papers, out_dir, args.quiet, stdout, stderr)
+
+
+def _build(sources, out_dir, args, jobs: int, stderr) -> list:
+    """Build the papers whose inputs changed (``incremental``), or all with ``--force`` or
+    ``--part2``; the fresh papers stand as they are, and all come back in sorted order."""
+    settings = incremental.Settings(out_dir, args.templates, args.rules, args.strict,
+                                    args.html, args.pdf)
+    cached = args.part2 is None and not args.force
+    plan = incremental.plan(sources, settings) if cached else incremental.everything(sources)
+    if not plan.stale:
+        return plan.fresh
+    from decision_papers.pipeline import build
+    with Progress(stderr, len(plan.stale)) as progress:
+        built = build(plan.stale, out_dir, args.strict, args.templates, args.rules, args.part2,
+                      args.html, args.pdf, jobs, progress.update)
+    if args.part2 is None:
+        incremental.record(built, plan, settings)
+    return sorted([*plan.fresh, *built], key=lambda paper: str(paper.path))
 
 
 def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
@@ -158,7 +191,9 @@ def report(papers, out_dir: Path, quiet: bool, stdout, stderr) -> int:
         for paper in papers:
             if not paper.failed:
                 names = ", ".join(sorted(paper.outputs))
-                print(f"built {display_path(paper.path)} -> {display_path(out_dir)}: {names}",
+                # a paper whose inputs have not changed was not built: its files stand
+                done = "unchanged" if isinstance(paper, incremental.Fresh) else "built"
+                print(f"{done} {display_path(paper.path)} -> {display_path(out_dir)}: {names}",
                       file=stdout)
                 if paper.part2_outputs:
                     print(f"built Part 2 (confidential) of {paper.id}: "

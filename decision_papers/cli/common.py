@@ -11,8 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from decision_papers.problems import printable
-from decision_papers.source.load import display_path
+from decision_papers.project import display_path
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
@@ -126,6 +125,7 @@ def print_problems(papers, stderr) -> int:
         for problem in paper.problems:
             print(problem.render(), file=stderr)
         if paper.failed:
+            from decision_papers.problems import printable
             failed += 1
             # a summary line ("… and 19,950 more") stands for the problems it sums up
             errors = sum(p.details.get("stands_for", 1) for p in paper.problems

@@ -41,8 +41,13 @@ class UnsupportedMarkdown(ValueError):
 
 
 def parser() -> MarkdownIt:
-    """The one Markdown parser used by the pipeline."""
-    return MarkdownIt("zero").enable(RULES)
+    """The one Markdown parser used by the pipeline, made once (parsing keeps no state in it)."""
+    if not _PARSER:
+        _PARSER.append(MarkdownIt("zero").enable(RULES))
+    return _PARSER[0]
+
+
+_PARSER: list[MarkdownIt] = []
 
 
 LETTERED = ("(a)", "(i)")

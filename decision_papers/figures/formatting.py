@@ -14,12 +14,12 @@ MONTHS = (
     "August", "September", "October", "November", "December",
 )
 MONTH_ABBREVIATIONS = tuple(m[:3] for m in MONTHS)
-_UNITS = (
+UNIT_WORDS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
     "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
     "sixteen", "seventeen", "eighteen", "nineteen",
 )
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
+TENS_WORDS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy",
          "eighty", "ninety")
 
 
@@ -88,12 +88,12 @@ def words(n: int) -> str:
     if not 0 <= n <= 999:
         return f"{n:,}"
     if n < 20:
-        return _UNITS[n]
+        return UNIT_WORDS[n]
     if n < 100:
         tens, unit = divmod(n, 10)
-        return _TENS[tens] + ("-" + _UNITS[unit] if unit else "")
+        return TENS_WORDS[tens] + ("-" + UNIT_WORDS[unit] if unit else "")
     hundreds, rest = divmod(n, 100)
-    text = f"{_UNITS[hundreds]} hundred"
+    text = f"{UNIT_WORDS[hundreds]} hundred"
     return text + (f" and {words(rest)}" if rest else "")
 
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from decision_papers import project as projects
 from decision_papers.figures import formatting as fmt
 from decision_papers.problems import Place, Problem, ProblemsFound, shorten
 from decision_papers.source.load import Source, display_path, load
 
-RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
+RULES_DIR = projects.RULES_DIR
 _MENTION = re.compile(r"\b((?:thresholds|rates)\.[a-z0-9_]+)")
 IMPLIED = {"vat": ("rates.vat",)}
 """Rules a source block uses without naming them: a VAT block takes the VAT rate."""

@@ -9,6 +9,7 @@ is never compiled as a template.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from pathlib import Path
@@ -17,36 +18,82 @@ import jinja2
 import jinja2.ext
 from jinja2.lexer import Token
 
+from decision_papers import project as projects
 from decision_papers.document import from_markdown
 from decision_papers.problems import Place, Problem
 from decision_papers.render.prose import escape
 from decision_papers.source.load import display_path
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = projects.TEMPLATES_DIR
 LAYOUT = "layout.md.j2"
 
 
 def environment(form: str, templates_dir: Path = TEMPLATES_DIR,
                 extensions=()) -> jinja2.Environment:
-    """The Jinja environment for one form's templates.
+    """The Jinja environment for one form's templates, made once per process.
 
     Two helpers let a descriptor's words reach the paper: ``lookup("a.b")``
     is the value at a dotted place of the view, and ``text | fill`` puts such
     values in for ``{a.b}`` (and ``fill(names=...)`` for ``{names}``).  Both
     only look values up; nothing is ever compiled as a template.
+
+    Kept, because compiling a form's templates costs more than rendering
+    them: a batch compiles each form once, and Jinja's loader checks each
+    template's modification time on every use (``auto_reload``), so an edit
+    is seen at once by a running preview (``_Loader``).  Compiled templates are also kept
+    between runs, in Jinja's own bytecode cache (``BYTECODE``).
     """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir / form)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=list(extensions),
-    )
-    env.globals["lookup"] = lookup
-    env.filters["fill"] = fill
+    key = (os.path.abspath(templates_dir / form), tuple(extensions))
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = jinja2.Environment(
+            loader=_Loader(os.path.abspath(templates_dir / form)),  # one cache key per file
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            extensions=list(extensions),
+            bytecode_cache=None if extensions else bytecode_cache(),
+            cache_size=-1,
+        )
+        env.globals["lookup"] = lookup
+        env.filters["fill"] = fill
     return env
+
+
+_ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's file loader, but a kept template is reused only while its file still holds
+    the same text: a modification time can miss two saves within one tick of the clock."""
+
+    def get_source(self, environment, template):
+        source, filename, _ = super().get_source(environment, template)
+
+        def uptodate() -> bool:
+            try:
+                with open(filename, encoding=self.encoding) as handle:
+                    return handle.read() == source
+            except OSError:
+                return False
+        return source, filename, uptodate
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's file cache of compiled templates, keyed by each template's text, in a folder
+    of the temporary directory that only this user may use; None where none can be made
+    (templates are then compiled on every run, as before)."""
+    if "cache" not in _BYTECODE:
+        try:
+            _BYTECODE["cache"] = jinja2.FileSystemBytecodeCache()
+        except (OSError, RuntimeError):  # RuntimeError: a folder someone else owns
+            _BYTECODE["cache"] = None
+    return _BYTECODE["cache"]
+
+
+_BYTECODE: dict[str, jinja2.BytecodeCache | None] = {}
 
 
 _PLACE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
@@ -125,7 +172,16 @@ def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
 
 def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
            layout: str = LAYOUT, lettered: tuple[str, str] = from_markdown.LETTERED) -> str:
-    """Render ``layout`` (the Part 1 layout by default) to Markdown, or raise ``TemplateProblem``.
+    """Render ``layout`` (the Part 1 layout by default) to Markdown, or raise ``TemplateProblem``
+    (see ``render_blocks``)."""
+    return render_blocks(form, context, templates_dir, layout, lettered)[0]
+
+
+def render_blocks(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
+                  layout: str = LAYOUT,
+                  lettered: tuple[str, str] = from_markdown.LETTERED) -> tuple[str, list]:
+    """Render ``layout`` to Markdown and parse it into the model's blocks, or raise
+    ``TemplateProblem``.
 
     Any failure is a template problem at the template file and line: a
     syntax error, a missing include, an undefined name, a Python error in an
@@ -174,14 +230,14 @@ def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
             (Place(*where) if where else Place(shown(folder, layout)),),
             rule="template")) from None
     try:
-        from_markdown.parse(markdown, lettered)
+        blocks = from_markdown.parse(markdown, lettered)
     except from_markdown.UnsupportedMarkdown as exc:
         where = _markdown_line(exc.line, markdown, form, context, templates_dir, layout)
         raise TemplateProblem(Problem(
             f"{exc}.", (Place(*where) if where else Place(shown(folder, layout)),),
             f"the writers show only: {', '.join(from_markdown.RULES)} (headings # to ###); "
             "change the template.", rule="template")) from None
-    return markdown
+    return markdown, blocks
 
 
 def _template_frame(exc: BaseException, folder: Path):

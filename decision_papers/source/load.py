@@ -20,9 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from decision_papers.problems import Place, Problem, ProblemsFound, json_path, shorten
+from decision_papers.project import MAX_BYTES, display_path  # noqa: F401 - where they were
 
-MAX_BYTES = 2 * 1024 * 1024
-"""Largest source accepted; a decision paper is a few dozen kilobytes."""
 
 
 @dataclass
@@ -60,14 +59,6 @@ class Source:
         line = bisect.bisect_left(self._newlines, offset)  # newlines before it
         column = offset - (self._newlines[line - 1] + 1 if line else 0)
         return Place(self.display, line + 1, column + 1, json_path(parts))
-
-
-def display_path(path: Path) -> str:
-    """Show paths relative to the working directory when they are inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def _fail(display: str, message: str, hint: str | None = None,

@@ -14,6 +14,7 @@ why in plain words, before anything is written.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -57,10 +58,29 @@ def render(doc: Document, reference: Path | None = None) -> bytes:
     ``new_document``); ``ReferenceProblem`` if it cannot be used.
     """
     word = new_document(doc, reference)
+    out = _Out(word)
     for block in doc.blocks:
-        HANDLERS[type(block)](word, block, 0)
+        HANDLERS[type(block)](out, block, 0)
     keep_labelled_blocks_together(word)
     return save(word)
+
+
+class _Out:
+    """The document being written, with each style's id resolved once, by name."""
+
+    def __init__(self, word):
+        self.word = word
+        self._ids: dict[str, str | None] = {}
+
+    def paragraph(self, style: str | None = None):
+        """A new paragraph at the end of the body, in ``style`` (a name; None is Normal)."""
+        paragraph = self.word.add_paragraph()
+        if style is not None:
+            if style not in self._ids:  # None for the default style, as python-docx sets it
+                self._ids[style] = self.word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            if self._ids[style] is not None:
+                docx_xml.set_paragraph_style(paragraph, self._ids[style])
+        return paragraph
 
 
 def keep_labelled_blocks_together(word) -> None:
@@ -142,8 +162,14 @@ def open_reference(path: Path, data: bytes | None = None):
         if data is None and not path.is_file():
             reason = "it is not a file" if path.exists() else "it does not exist"
             raise ReferenceProblem(path, f"cannot read {shown}: {reason}.")
-        # one open file: what is checked is what is read
-        with (io.BytesIO(data) if data is not None else open(path, "rb")) as handle:
+        if data is None:  # read once: what is checked is what is used
+            data = path.read_bytes()
+        digest = hashlib.sha256(data).digest()
+        if digest in _CHECKED:  # a batch checks each form's reference document once
+            word = new_docx(io.BytesIO(data))
+            docx_xml.empty_body(word)
+            return word
+        with io.BytesIO(data) as handle:
             try:
                 with zipfile.ZipFile(handle) as archive:
                     read_docx.check_archive(archive)
@@ -176,7 +202,12 @@ def open_reference(path: Path, data: bytes | None = None):
     if not docx_xml.empty_body(word):
         raise ReferenceProblem(path, f"{shown} has no page setup (the section properties "
                                "that end a document's body).", "save it again from Word.")
+    _CHECKED.add(digest)
     return word
+
+
+_CHECKED: set[bytes] = set()
+"""The hashes of reference documents that passed ``open_reference``'s checks."""
 
 
 def _unreadable(exc: Exception) -> str:
@@ -287,41 +318,40 @@ def _properties(word, doc: Document) -> None:
 
 def _spans(paragraph, spans) -> None:
     for span in spans:
-        run = paragraph.add_run(span.text)
-        run.bold = span.bold or None
-        run.italic = span.italic or None
+        docx_xml.add_text_run(paragraph, span.text, span.bold, span.italic)
 
 
-def _heading(word, block: Heading, depth: int) -> None:
-    paragraph = word.add_paragraph(style=HEADING_STYLES[block.level])
+def _heading(out: _Out, block: Heading, depth: int) -> None:
+    paragraph = out.paragraph(HEADING_STYLES[block.level])
     if block.number:
-        paragraph.add_run(f"{block.number}. ")
+        docx_xml.add_text_run(paragraph, f"{block.number}. ")
     _spans(paragraph, block.spans)
 
 
-def _paragraph(word, block: Paragraph, depth: int) -> None:
-    _spans(word.add_paragraph(style=CONTINUED if depth else None), block.spans)
+def _paragraph(out: _Out, block: Paragraph, depth: int) -> None:
+    _spans(out.paragraph(CONTINUED if depth else None), block.spans)
 
 
-def _numbered(word, block: NumberedParagraph, depth: int) -> None:
+def _numbered(out: _Out, block: NumberedParagraph, depth: int) -> None:
     first, *rest = block.blocks
-    paragraph = word.add_paragraph(style=numbered_style(block.level))
-    paragraph.add_run(f"{block.label}\t")
+    paragraph = out.paragraph(numbered_style(block.level))
+    docx_xml.add_text_run(paragraph, f"{block.label}\t")
     _spans(paragraph, first.spans)
     for inner in rest:
-        HANDLERS[type(inner)](word, inner, 1)
+        HANDLERS[type(inner)](out, inner, 1)
 
 
-def _bullets(word, block: BulletList, depth: int, level: int = 1) -> None:
+def _bullets(out: _Out, block: BulletList, depth: int, level: int = 1) -> None:
     style = bullet_style(depth, level)
     for item in block.items:
         first, *rest = item
-        _spans(word.add_paragraph(style=style), first.spans)
+        _spans(out.paragraph(style), first.spans)
         for inner in rest:
-            _bullets(word, inner, depth, level + 1)
+            _bullets(out, inner, depth, level + 1)
 
 
-def _table(word, block: Table, depth: int) -> None:
+def _table(out: _Out, block: Table, depth: int) -> None:
+    word = out.word
     table = word.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = word.styles["Table Grid"]
     header = table.rows[0]
@@ -329,7 +359,7 @@ def _table(word, block: Table, depth: int) -> None:
     for cell, spans in zip(header.cells, block.header):
         paragraph = cell.paragraphs[0]
         for span in spans:
-            paragraph.add_run(span.text).bold = True
+            docx_xml.add_text_run(paragraph, span.text, bold=True)
     for row, cells in zip(table.rows[1:], block.rows):
         for cell, spans in zip(row.cells, cells):
             _spans(cell.paragraphs[0], spans)

@@ -6,9 +6,12 @@ touches the smallest piece of XML it can.
 
 from __future__ import annotations
 
+import re
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.styles import BabelFish
+from docx.text.run import Run
 
 UNWANTED_RELS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
@@ -358,3 +361,48 @@ def shade_cell(cell, fill: str) -> None:
 def move_table_before(table, paragraph) -> None:
     """Move ``table`` to just before ``paragraph`` (a header's banner above its text)."""
     paragraph._p.addprevious(table._tbl)  # noqa: SLF001
+
+
+def set_paragraph_style(paragraph, style_id: str) -> None:
+    """Give a new ``paragraph`` the style whose id is ``style_id``, already resolved.
+
+    python-docx's ``paragraph.style = name`` searches styles.xml for the name
+    (and for the default style) on every call, then places ``w:pStyle`` among
+    the thirty-odd children ``w:pPr`` may have; a paper resolves each name
+    once, and a new paragraph's ``w:pPr`` holds nothing else yet.
+    """
+    p = paragraph._p  # noqa: SLF001
+    if p.pPr is not None:
+        p.style = style_id
+        return
+    ppr = OxmlElement("w:pPr")
+    ppr.append(OxmlElement("w:pStyle", attrs={qn("w:val"): style_id}))
+    p.insert(0, ppr)
+
+
+_BREAKS = re.compile(r"([\t\r\n])")
+
+
+def add_text_run(paragraph, text: str, bold: bool = False, italic: bool = False):
+    """``paragraph.add_run(text)`` with ``bold`` and ``italic`` set only when true.
+
+    As python-docx does it (a tab is ``w:tab``, a line break ``w:br``), but a
+    piece of text at a time, not a character at a time; and a plain run gets
+    no empty ``w:rPr``.
+    """
+    r = paragraph._p.add_r()  # noqa: SLF001
+    if bold or italic:
+        rpr = OxmlElement("w:rPr")
+        if bold:
+            rpr.append(OxmlElement("w:b"))
+        if italic:
+            rpr.append(OxmlElement("w:i"))
+        r.insert(0, rpr)
+    for piece in _BREAKS.split(text) if text else ():
+        if piece == "\t":
+            r.add_tab()
+        elif piece in ("\r", "\n"):
+            r.add_br()
+        elif piece:
+            r.add_t(piece)
+    return Run(r, paragraph)

@@ -199,7 +199,8 @@ def test_ctrl_c_during_a_build_is_one_line_and_exit_130(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "build", interrupted)
+    from decision_papers import pipeline
+    monkeypatch.setattr(pipeline, "build", interrupted)
     result = run(MINIMAL, "--out", tmp_path)
     assert (result.code, result.out, result.err) == (130, "", INTERRUPTED)
 
@@ -275,7 +276,7 @@ def test_the_same_source_given_twice_is_built_once(tmp_path, monkeypatch):
     built = "built minimal.json -> out: minimal.docx, minimal.figures.json, minimal.md\n"
     for argv in (["minimal.json", "minimal.json"], ["minimal.json", "./minimal.json"],
                  ["minimal.json", str(tmp_path / "minimal.json"), "alias.json"]):
-        result = run(*argv, "--out", "out")
+        result = run(*argv, "--out", "out", "--force")
         assert (result.code, result.out, result.err) == (0, built, ""), argv
         result = run(*argv, "--out", "out", "--check")
         assert (result.code, result.err) == (0, ""), argv

@@ -1,0 +1,380 @@
+"""Incremental builds: a paper is built again only when one of its inputs has changed.
+
+A paper's inputs are its source (a file, or a decision folder), its form pack
+(``templates/<form>/``), the schemas it is validated against, the rules file
+it names, its records, and the tool itself (the package's code and the
+libraries installed beside it), plus the options and settings that change
+what a build writes or says.  Each is tracked by the hash of its content, as
+a build system tracks the inputs of each target, and recorded after each
+build in a manifest (see below) with the hash of every output
+and the warnings the build printed.
+
+A paper is fresh when every input hashes as recorded, every output in OUT
+still holds what was written, and its id is still its own (no other source
+has taken it).  A fresh paper is not built again: its warnings are printed
+as before.  Anything else is stale and is built, by the full pipeline, and
+``--force`` builds every paper.  A paper whose Part 2 is kept in a file of
+its own is always built (whether git would commit that file can change with
+no input changing), and so is every paper of a ``--part2`` build.
+
+The manifest is the user's cache, not the project's: it is kept in the
+user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), one per output
+folder, so OUT holds only the papers and nothing of it can be committed.
+Where no cache folder can be written, every build builds every paper.
+
+This module is imported on every build, so it imports only the standard
+library and the package's light modules: a rebuild with nothing to do never
+loads Jinja, python-docx, markdown-it or jsonschema.  For the same reason its
+classes are plain ones, not dataclasses (whose import costs more than the
+whole of such a rebuild's own work).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+from decision_papers import __version__
+from decision_papers import project as projects
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+"""The manifest's layout; a manifest of another layout is ignored (every paper is stale)."""
+PACKAGE = Path(__file__).resolve().parent
+
+
+class Settings:
+    """What, besides a paper's own inputs, changes what its build writes or says."""
+
+    def __init__(self, out_dir: Path, templates_dir: Path, rules_dir: Path,
+                 strict: bool = False, html: bool = False, pdf: bool = False):
+        self.out_dir = out_dir
+        """The folder the outputs go to (the manifest lives in it)."""
+        self.templates_dir = templates_dir
+        """The folder of form packs."""
+        self.rules_dir = rules_dir
+        """The folder of organisation rules files."""
+        self.strict, self.html, self.pdf = strict, html, pdf
+        """Warnings are errors; each paper's web page, and its PDF, are outputs too."""
+        self._digest: str | None = None
+
+    def digest(self) -> str:
+        """The hash of the settings, the tool, and the environment a build reads.
+
+        Messages name files relative to the working folder, so it is part of
+        it; so is ``SOURCE_DATE_EPOCH``, which is stamped in every paper.
+        """
+        if self._digest is None:
+            self._digest = self._compute()
+        return self._digest
+
+    def _compute(self) -> str:
+        try:
+            here = os.getcwd()
+        except OSError:  # the working folder was deleted: paths are shown in full
+            here = None
+        return _hash(json.dumps({
+            "tool": tool_digest(),
+            "out": os.path.abspath(self.out_dir),
+            "templates": os.path.abspath(self.templates_dir),
+            "rules": os.path.abspath(self.rules_dir),
+            "options": [self.strict, self.html, self.pdf],
+            "cwd": here,
+            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
+        }, sort_keys=True).encode("utf-8"))
+
+
+def tool_digest() -> str:
+    """The hash of the tool: its version, every module of the package, the Python that
+    runs it, and the names (with versions) of the distributions installed beside it."""
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    for folder in sys.path:
+        if folder.endswith(("site-packages", "dist-packages")) and os.path.isdir(folder):
+            names = sorted(n for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info")))
+            h.update("\0".join(names).encode())
+    return h.hexdigest()
+
+
+class Digests:
+    """Content hashes of files and folders, each taken once per build."""
+
+    def __init__(self):
+        self._seen: dict[tuple[str, str], str | None] = {}
+
+    def of(self, kind: str, path: str) -> str | None:
+        """The hash of an input of ``kind`` (``file``, ``tree``, or ``records:<id>``);
+        None when it cannot be read."""
+        key = (kind, path)
+        if key not in self._seen:
+            self._seen[key] = _digest(kind, path)
+        return self._seen[key]
+
+    def source(self, path: Path) -> str | None:
+        """A decision's source: its file, or its folder's every file."""
+        return self.of("tree" if path.is_dir() else "file", os.path.abspath(path))
+
+
+def _digest(kind: str, path: str) -> str | None:
+    try:
+        if kind == "file":
+            return _hash(_regular(Path(path)))
+        if kind == "tree":
+            return _tree(Path(path))
+        if kind.startswith("records:"):  # the record files of one id: pcd-1717.json, ….corrigendum-1.json
+            pid = kind.split(":", 1)[1]
+            folder = Path(path)  # no folder is no record, as an empty one is
+            listed = os.listdir(folder) if folder.is_dir() else []
+            names = sorted(n for n in listed if n.startswith(f"{pid}.") and
+                           n.endswith(".json") and not n.startswith("."))
+            return _hash("\0".join(f"{n}\0{_hash(_regular(folder / n))}"
+                                   for n in names).encode())
+    except OSError:
+        return None
+    raise ValueError(f"unknown kind of input: {kind}")
+
+
+def _regular(path: Path) -> bytes:
+    """The bytes of an ordinary file of a decision's size at most.  A device, a pipe or a
+    huge file is never read (``/dev/zero`` would never end): it raises ``OSError``, so its
+    paper is built, and the build says what is wrong with it."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a pipe: no wait
+    with open(descriptor, "rb", buffering=0) as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST:
+            raise OSError(f"not an ordinary file of at most {LARGEST} bytes: {path}")
+        return handle.read()
+
+
+LARGEST = 64 * projects.MAX_BYTES
+"""The largest input hashed (a form pack's reference document, a decision folder's file)."""
+
+
+def _tree(folder: Path) -> str:
+    """Every file in ``folder`` and below, by its path and content."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if not p.is_dir()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(_hash(_regular(path)).encode())
+    return h.hexdigest()
+
+
+def _hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Fresh:
+    """A paper whose outputs in OUT are what its build would write: it is not built."""
+
+    failed = False
+    """Never: a paper with errors wrote nothing, so it is never fresh."""
+    part2_outputs = ()
+    """Never any: a Part 2 build builds every paper."""
+
+    def __init__(self, path: Path, pid: str, outputs: tuple[str, ...], problems: list):
+        self.path = path
+        """Source file (or decision folder)."""
+        self.id = pid
+        """Decision id."""
+        self.outputs = outputs
+        """The names of its files in OUT."""
+        self.problems = problems
+        """The warnings its last build printed (``Replayed``; a fresh paper has no errors)."""
+
+
+class Replayed:
+    """A warning of a paper's last build, printed again as it was."""
+
+    severity, details = "warning", {}
+
+    def __init__(self, text: str, rule: str):
+        self.text, self.rule = text, rule
+
+    def render(self) -> str:
+        return self.text
+
+
+class Plan:
+    """Which papers are fresh and which must be built."""
+
+    def __init__(self, fresh=None, stale=None):
+        self.fresh: list[Fresh] = fresh or []
+        """Papers whose outputs stand."""
+        self.stale: list[Path] = stale or []
+        """Sources to build, sorted."""
+        self.digests = Digests()
+        """The hashes taken while planning, kept for the manifest: an input that changes
+        while the build runs is recorded as it was before, and its paper is built again."""
+
+
+def plan(sources: list[Path], settings: Settings) -> Plan:
+    """Sort ``sources`` into fresh papers and stale ones; nothing is written."""
+    out = Plan()
+    ordered = sorted(sources, key=str)
+    manifest = _read(settings)
+    papers = manifest.get("papers", {}) if manifest.get("settings") == settings.digest() else {}
+    candidates: dict[str, Fresh] = {}
+    for path in ordered:
+        entry = papers.get(os.path.abspath(path))
+        fresh = entry is not None and _fresh(path, entry, settings, out.digests)
+        if fresh:
+            candidates[os.path.abspath(path)] = Fresh(
+                path, entry["id"], tuple(sorted(entry["outputs"])),
+                [Replayed(text, rule) for text, rule in entry["problems"]])
+    clashes = _clashing_ids(ordered, candidates, papers, settings, out.digests)
+    for path in ordered:
+        found = candidates.get(os.path.abspath(path))
+        if found is None or found.id in clashes:
+            out.stale.append(path)
+        else:
+            out.fresh.append(found)
+    return out
+
+
+def everything(sources: list[Path]) -> Plan:
+    """Every source is stale (``--force``)."""
+    return Plan(stale=sorted(sources, key=str))
+
+
+def _fresh(path: Path, entry: dict, settings: Settings, digests: Digests) -> bool:
+    try:
+        if digests.source(path) != entry["source"]:
+            return False
+        for kind, where, digest in entry["inputs"]:
+            if digests.of(kind, where) != digest:
+                return False
+        for name, digest in entry["outputs"].items():
+            if digests.of("file", os.path.abspath(settings.out_dir / name)) != digest:
+                return False
+        if not all(isinstance(t, str) and isinstance(r, str) for t, r in entry["problems"]):
+            return False
+    except (KeyError, TypeError, ValueError, AttributeError):  # edited by hand: build again
+        return False
+    return True
+
+
+def _clashing_ids(ordered, candidates, papers, settings, digests) -> set[str]:
+    """The ids of fresh papers that another source now declares too.
+
+    The id rule reads every source of the build and of the projects' ``decisions/``;
+    a fresh paper's id is in the manifest, any other source's is read from its file.
+    """
+    owners: dict[str, set[str]] = {}
+
+    def declared(path: Path) -> None:
+        key = os.path.abspath(path)
+        if key in candidates:
+            pid = candidates[key].id
+        else:
+            entry = papers.get(key)
+            same = entry is not None and digests.source(path) == entry.get("source")
+            pid = entry.get("id") if same else projects.declared_id(path)
+        if isinstance(pid, str):
+            owners.setdefault(pid, set()).add(_identity(path))
+    folders = {}
+    for path in ordered:
+        declared(path)
+        for project in projects.projects_of(path, settings.out_dir):
+            folders.setdefault(os.path.abspath(project.decisions), project.decisions)
+    building = {_identity(p) for p in ordered}
+    for _, folder in sorted(folders.items()):
+        for path in projects.sources_in(folder):
+            if _identity(path) not in building:
+                declared(path)
+    return {pid for pid, where in owners.items() if len(where) > 1}
+
+
+def _identity(path: Path) -> str:
+    """One name for one file, however it is reached (as the id rule names it)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
+
+
+def inputs(paper, settings: Settings) -> list[tuple[str, str]] | None:
+    """``(kind, path)`` of every input of a built paper besides its source; None when the
+    paper must always be built."""
+    if paper.always_build or paper.form is None or paper.rules is None:
+        return None
+    pack = settings.templates_dir / paper.form["template"]
+    found = [("tree", os.path.abspath(pack)),
+             ("file", os.path.abspath(settings.rules_dir / f"{paper.rules}.json")),
+             ("file", os.path.abspath(projects.SCHEMA_DIR / "forms" /
+                                      f"{paper.form['template']}.schema.json"))]
+    found += [("file", str(p)) for p in sorted(projects.SCHEMA_DIR.glob("*.json"))]
+    for project in projects.projects_of(paper.path, settings.out_dir):
+        found.append((f"records:{paper.id}", os.path.abspath(project.records)))
+    return found
+
+
+def record(papers, built: Plan, settings: Settings) -> None:
+    """Note each paper just built and written in the manifest, and forget each that failed.
+
+    Entries of papers not in this build stay.  A manifest that cannot be written
+    is no error: the next build builds those papers again.
+    """
+    manifest = _read(settings)
+    digest = settings.digest()
+    entries = manifest.get("papers", {}) if manifest.get("settings") == digest else {}
+    for paper in papers:
+        if isinstance(paper, Fresh):
+            continue
+        key = os.path.abspath(paper.path)
+        entries.pop(key, None)
+        found = None if paper.failed or not paper.outputs else inputs(paper, settings)
+        source = built.digests.source(paper.path)
+        if found is None or source is None:
+            continue
+        listed = [[kind, where, built.digests.of(kind, where)] for kind, where in found]
+        if any(d is None for _, _, d in listed):
+            continue
+        entries[key] = {
+            "source": source, "id": paper.id, "inputs": listed,
+            "outputs": {name: _hash(data) for name, data in sorted(paper.outputs.items())},
+            "problems": [[p.render(), p.rule] for p in paper.problems],
+        }
+    if settings.out_dir.is_dir():  # a build that wrote nothing leaves no folder behind
+        _write(settings, {"format": FORMAT, "settings": digest, "papers": entries})
+
+
+def cache_folder(out_dir: Path) -> Path:
+    """Where the manifest of the builds into ``out_dir`` is kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA") or \
+        os.path.join(os.path.expanduser("~"), ".cache")
+    name = _hash(os.path.abspath(out_dir).encode("utf-8", "surrogateescape"))[:24]
+    return Path(base) / "decision-papers" / "builds" / name
+
+
+def _read(settings: Settings) -> dict:
+    path = cache_folder(settings.out_dir) / MANIFEST
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or \
+            not isinstance(data.get("papers"), dict):
+        return {}  # a manifest of another version, or damaged: every paper is built
+    data["papers"] = {k: v for k, v in data["papers"].items() if isinstance(v, dict)}
+    return data
+
+
+def _write(settings: Settings, data: dict) -> None:
+    folder = cache_folder(settings.out_dir)
+    temporary = folder / f".{MANIFEST}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")),
+                             encoding="utf-8")
+        os.replace(temporary, folder / MANIFEST)
+    except OSError:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
