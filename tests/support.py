@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -16,6 +17,13 @@ from markdown_it.tree import SyntaxTreeNode
 from decision_papers.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def examples(n: int) -> int:
+    """A property test's number of examples: ``n`` in the ``ci`` and ``long`` profiles (which
+    ``.ci/run`` uses for every Hypothesis test, ``-m hypothesis``), an eighth of it (at
+    least five) in the everyday ``quick`` one, so the whole suite runs in under two minutes."""
+    return n if os.environ.get("HYPOTHESIS_PROFILE", "quick") != "quick" else max(5, n // 8)
 EXAMPLE = ROOT / "decisions" / "pcd-1717.json"
 AS_PUBLISHED = ROOT / "tests" / "fixtures" / "pcd-1717-as-published.json"
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal.json"

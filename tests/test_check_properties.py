@@ -21,7 +21,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support import EXAMPLE, ROOT, build_data, findings
+from support import EXAMPLE, ROOT, build_data, examples, findings
 
 BASE = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 RULES = json.loads((ROOT / "rules" / "mopac.json").read_text(encoding="utf-8"))
@@ -102,7 +102,7 @@ def build(tmp_path: Path, data: dict):
 
 
 
-PROPERTY = settings(max_examples=60, deadline=None,
+PROPERTY = settings(max_examples=examples(60), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -240,7 +240,7 @@ MUTATIONS = [change_previous_value, change_build_up_line, change_stated_total,
              change_restated, change_date_order, change_threshold, change_claim]
 
 
-@settings(PROPERTY, max_examples=400)
+@settings(PROPERTY, max_examples=examples(400))
 @given(data=consistent(), mutation=st.sampled_from(MUTATIONS), draw=st.data())
 def test_one_changed_input_gives_exactly_the_expected_finding(tmp_path, data, mutation, draw):
     expected = mutation(data, draw.draw)

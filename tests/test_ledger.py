@@ -21,7 +21,7 @@ from decision_papers.checks import table
 from decision_papers.figures.kinds import KINDS
 from decision_papers.pipeline import build_one
 from decision_papers.source.validate import schema
-from support import MINIMAL, ROOT, run
+from support import MINIMAL, ROOT, examples, run
 
 BASE = json.loads(MINIMAL.read_text(encoding="utf-8"))
 COMBINED = "A combined total of {totals.combined}."
@@ -182,7 +182,7 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[
     HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=tangled())
 def test_no_stated_figure_or_relation_ends_a_build_unchecked(tmp_path, data):

@@ -31,6 +31,7 @@ from decision_papers.document.model import (BulletList, Document, Heading, Metad
                                    Paragraph, Span, Table)
 from decision_papers.writers.output import normalise_docx
 from decision_papers.pipeline import build_one
+from support import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -266,7 +267,7 @@ BLOCKS = st.one_of(
 PAPERS = st.lists(BLOCKS, max_size=5).map(lambda blocks: doc(*blocks))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PAPERS, PAPERS)
 def test_accept_all_gives_new_and_reject_all_gives_old(old, new):
     data = redline.render(old, new)

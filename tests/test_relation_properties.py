@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from decision_papers.pipeline import build_one
-from support import MINIMAL, ROOT, build_data, findings, json_number
+from support import MINIMAL, ROOT, build_data, examples, findings, json_number
 
 BASE = json.loads(MINIMAL.read_text(encoding="utf-8"))
 RULES = json.loads((ROOT / "rules" / "mopac.json").read_text(encoding="utf-8"),
@@ -53,7 +53,7 @@ CHAIN = ("consultation_start", "consultation_end", "decision", "call_in_ends", "
 VALUE_KEYS = ("money", "percentage", "count", "date", "duration", "financial_year", "rate")
 SCHEDULES = {"grants": "instalments", "income": "instalments", "budgets": "by_year"}
 
-PROPERTY = settings(max_examples=25, deadline=None,
+PROPERTY = settings(max_examples=examples(25), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.filter_too_much])
 
@@ -771,7 +771,7 @@ def build(tmp_path: Path, data: dict):
 
 
 
-@settings(PROPERTY, max_examples=40)
+@settings(PROPERTY, max_examples=examples(40))
 @given(data=sources(tuple(GROUPS)))
 def test_consistent_relations_build_with_no_finding(tmp_path, data):
     # every group's relations at once, each consistent by the test's own arithmetic
@@ -782,7 +782,7 @@ def test_consistent_relations_build_with_no_finding(tmp_path, data):
 
 
 @pytest.mark.parametrize("group", sorted(GROUPS))
-@settings(PROPERTY, max_examples=60)
+@settings(PROPERTY, max_examples=examples(60))
 @given(case=st.data())
 def test_one_change_gives_exactly_the_expected_findings(tmp_path, group, case):
     data = case.draw(sources((group,)))
@@ -818,7 +818,7 @@ def two_vat_dates(draw) -> tuple[dt.date, dt.date]:
     return tuple(draw(st.dates(first, last)) for first, last, _ in spans)
 
 
-@settings(PROPERTY, max_examples=20)
+@settings(PROPERTY, max_examples=examples(20))
 @given(on=two_vat_dates(), net=pence(100) | st.integers(1, 10**6).map(Decimal))
 def test_vat_is_at_the_rate_in_force_on_the_decision_date(tmp_path, on, net):
     rules = tmp_path / "rules"
@@ -857,7 +857,7 @@ def half_penny_part_years(draw) -> tuple[str, int, int]:
     return op, (s if s % 3 else s // 3) * odd, 8 * s
 
 
-@settings(PROPERTY, max_examples=25)
+@settings(PROPERTY, max_examples=examples(25))
 @example(case=("product", 5_000_010, 13))   # £54,166.775 → £54,166.78
 @example(case=("quotient", 2_402_493_572, 32))  # £9,009,350.895 a year → £9,009,350.90
 @given(case=half_penny_part_years())

@@ -11,6 +11,7 @@ figures file says a block prints is a link to its ``explain`` entry.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -31,8 +32,13 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _LABEL = re.compile(r"\d+\.\d+")
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The page templates, over govuk-frontend-jinja's page shell and components."""
+    """The page templates, over govuk-frontend-jinja's page shell and components.
+
+    Made once: compiling GOV.UK Frontend's templates took longer than building
+    the paper, on every refresh of the page.
+    """
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader([
             jinja2.FileSystemLoader(str(TEMPLATES)),

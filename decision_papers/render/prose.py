@@ -125,6 +125,8 @@ class Resolver:
                       lambda m: "".join("\\" + c for c in m.group(1)), "".join(out))
 
     def _stray_braces(self, text: str, path: tuple) -> None:
+        if "{" not in text and "}" not in text:  # every stray brace is one: text is searched fast
+            return
         brace = _STRAY.search(text)
         if brace is None:
             return
@@ -198,7 +200,11 @@ class Resolver:
 
 
 def _escape_mid(text: str) -> str:
-    return "".join("\\" + c if c in _PUNCT else c for c in text)
+    return text.translate(_ESCAPED)
+
+
+_ESCAPED = str.maketrans({c: "\\" + c for c in _PUNCT})
+"""Each ASCII punctuation character, backslash-escaped (CommonMark's escapable set)."""
 
 
 def control_characters(source: Source) -> list[Problem]:

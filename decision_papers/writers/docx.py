@@ -363,27 +363,30 @@ def _table(out: _Out, block: Table, depth: int) -> None:
     for row, cells in zip(table.rows[1:], block.rows):
         for cell, spans in zip(row.cells, cells):
             _spans(cell.paragraphs[0], spans)
-    lay_out_table(table)
+    lay_out_table(table, [["".join(span.text for span in spans) for spans in cells]
+                          for cells in block.rows])
 
 
 TABLE_WIDTH = Cm(16)
 """The width tables share out between their columns."""
 
 
-def lay_out_table(table) -> None:
+def lay_out_table(table, body: list[list[str]] | None = None) -> None:
     """Column widths from what the columns hold, and no row breaking across pages.
 
     A two-column table whose second column holds only ticks (a declaration)
     has a wide statement and a narrow centred tick.  Any other table's
     columns share the width in proportion to their longest body cell (within
-    limits), so a short label sits beside a long value.
+    limits), so a short label sits beside a long value.  ``body`` is the text of each
+    body cell, where the writer knows it (reading it back from Word is slow).
     """
     for row in table.rows:  # a row split across pages is hard to follow
         docx_xml.keep_row_on_one_page(row)
     columns = len(table.columns)
     if columns < 2:
         return
-    body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    if body is None:
+        body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
     longest = [max((len(row[i]) for row in body), default=0) for i in range(columns)]
     table.autofit = False
     if columns == 2 and longest[1] <= TICK:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from decision_papers.document.styles import HEADING_LEVELS
-from support import MINIMAL, normalise, run
+from support import MINIMAL, examples, normalise, run
 
 # -- reading both outputs as (kind, text) blocks ------------------------------------
 
@@ -198,7 +198,7 @@ TEXT = st.lists(st.sampled_from(_MARKUP) | st.sampled_from(list("abcxyz")) |
                 min_size=1, max_size=24).map("".join)
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(field=st.sampled_from(sorted(FIELDS)), text=TEXT)
 def test_any_text_in_any_field_reads_back_from_markdown_as_word_shows_it(
         tmp_path_factory, field, text):
