@@ -15,7 +15,8 @@ has taken it).  A fresh paper is not built again: its warnings are printed
 as before.  Anything else is stale and is built, by the full pipeline, and
 ``--force`` builds every paper.  A paper whose Part 2 is kept in a file of
 its own is always built (whether git would commit that file can change with
-no input changing), and so is every paper of a ``--part2`` build.
+no input changing), and so is every paper of a ``--part2`` build, and of a
+``--pdf`` build (LibreOffice, which makes the PDF, is not an input it can hash).
 
 The manifest is the user's cache, not the project's: it is kept in the
 user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), one per output
@@ -34,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -157,9 +159,19 @@ LARGEST = 64 * projects.MAX_BYTES
 
 
 def _tree(folder: Path) -> str:
-    """Every file in ``folder`` and below, by its path and content."""
+    """Every file in ``folder`` and below, by its path and content; a linked folder is
+    followed (Jinja follows it to include a template), once."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if not p.is_dir()):
+    files, seen = [], set()
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen:  # a link back up the tree
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        files += [os.path.join(top, name) for name in names]
+    for path in sorted(Path(p) for p in files):
         h.update(path.relative_to(folder).as_posix().encode() + b"\0")
         h.update(_hash(_regular(path)).encode())
     return h.hexdigest()
@@ -242,8 +254,31 @@ def everything(sources: list[Path]) -> Plan:
     return Plan(stale=sorted(sources, key=str))
 
 
+def before_building(plan: Plan, settings: Settings) -> None:
+    """Hash, before anything is built, every input a stale paper can have.
+
+    What is recorded is then what the build read, or older: a file saved
+    while the build runs is recorded as it was, so the paper it changes is
+    built again next time, never left stale as "unchanged".  (Records are
+    hashed after: only ``approve`` writes them, from a committed build.)
+    """
+    digests = plan.digests
+    for path in plan.stale:
+        digests.source(path)
+    if settings.templates_dir.is_dir():
+        for pack in sorted(settings.templates_dir.iterdir()):
+            if pack.is_dir():
+                digests.of("tree", os.path.abspath(pack))
+    for folder in (settings.rules_dir, projects.SCHEMA_DIR, projects.SCHEMA_DIR / "forms"):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.json")):
+                digests.of("file", os.path.abspath(path))
+
+
 def _fresh(path: Path, entry: dict, settings: Settings, digests: Digests) -> bool:
     try:
+        if not isinstance(entry["id"], str) or not isinstance(entry["outputs"], dict):
+            return False
         if digests.source(path) != entry["source"]:
             return False
         for kind, where, digest in entry["inputs"]:
@@ -252,7 +287,8 @@ def _fresh(path: Path, entry: dict, settings: Settings, digests: Digests) -> boo
         for name, digest in entry["outputs"].items():
             if digests.of("file", os.path.abspath(settings.out_dir / name)) != digest:
                 return False
-        if not all(isinstance(t, str) and isinstance(r, str) for t, r in entry["problems"]):
+        if not all(isinstance(t, str) and isinstance(r, str) and _plain(t)
+                   for t, r in entry["problems"]):
             return False
     except (KeyError, TypeError, ValueError, AttributeError):  # edited by hand: build again
         return False
@@ -290,6 +326,11 @@ def _clashing_ids(ordered, candidates, papers, settings, digests) -> set[str]:
     return {pid for pid, where in owners.items() if len(where) > 1}
 
 
+def _plain(text: str) -> bool:
+    """Text a build printed: lines of printable characters (``problems.printable``)."""
+    return all(line.isprintable() for line in text.split("\n"))
+
+
 def _identity(path: Path) -> str:
     """One name for one file, however it is reached (as the id rule names it)."""
     try:
@@ -304,14 +345,28 @@ def inputs(paper, settings: Settings) -> list[tuple[str, str]] | None:
     if paper.always_build or paper.form is None or paper.rules is None:
         return None
     pack = settings.templates_dir / paper.form["template"]
+    schema = projects.SCHEMA_DIR / "forms" / f"{paper.form['template']}.schema.json"
     found = [("tree", os.path.abspath(pack)),
-             ("file", os.path.abspath(settings.rules_dir / f"{paper.rules}.json")),
-             ("file", os.path.abspath(projects.SCHEMA_DIR / "forms" /
-                                      f"{paper.form['template']}.schema.json"))]
-    found += [("file", str(p)) for p in sorted(projects.SCHEMA_DIR.glob("*.json"))]
+             ("file", os.path.abspath(settings.rules_dir / f"{paper.rules}.json"))]
+    # the form's schema, the shared ones beside it, and any other form's it refers to
+    found += [("file", os.path.abspath(p)) for p in
+              sorted({schema, *projects.SCHEMA_DIR.glob("*.json"), *_referred(schema)})]
     for project in projects.projects_of(paper.path, settings.out_dir):
         found.append((f"records:{paper.id}", os.path.abspath(project.records)))
     return found
+
+
+def _referred(schema: Path) -> list[Path]:
+    """The schema files a form's schema names in its ``$ref``s (``../common.schema.json``)."""
+    try:
+        text = schema.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    names = {ref.split("#", 1)[0] for ref in _REF.findall(text)}
+    return [schema.parent / name for name in sorted(names) if name]
+
+
+_REF = re.compile(r'"\$ref"\s*:\s*"([^"]*)"')
 
 
 def record(papers, built: Plan, settings: Settings) -> None:
@@ -344,18 +399,26 @@ def record(papers, built: Plan, settings: Settings) -> None:
         _write(settings, {"format": FORMAT, "settings": digest, "papers": entries})
 
 
-def cache_folder(out_dir: Path) -> Path:
-    """Where the manifest of the builds into ``out_dir`` is kept."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA") or \
-        os.path.join(os.path.expanduser("~"), ".cache")
+def cache_folder(out_dir: Path) -> Path | None:
+    """Where the manifest of the builds into ``out_dir`` is kept; None where there is no
+    cache folder (a relative ``XDG_CACHE_HOME`` is ignored, as the XDG spec says, and a
+    home that cannot be found is none): then every build builds every paper."""
+    base = None
+    for candidate in (os.environ.get("XDG_CACHE_HOME"), os.environ.get("LOCALAPPDATA"),
+                      os.path.join(os.path.expanduser("~"), ".cache")):
+        if candidate and os.path.isabs(candidate):
+            base = candidate
+            break
+    if base is None:
+        return None
     name = _hash(os.path.abspath(out_dir).encode("utf-8", "surrogateescape"))[:24]
     return Path(base) / "decision-papers" / "builds" / name
 
 
 def _read(settings: Settings) -> dict:
-    path = cache_folder(settings.out_dir) / MANIFEST
+    folder = cache_folder(settings.out_dir)
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(_regular(folder / MANIFEST)) if folder else {}
     except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict) or data.get("format") != FORMAT or \
@@ -367,6 +430,8 @@ def _read(settings: Settings) -> dict:
 
 def _write(settings: Settings, data: dict) -> None:
     folder = cache_folder(settings.out_dir)
+    if folder is None:
+        return
     temporary = folder / f".{MANIFEST}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -272,3 +272,34 @@ def test_the_writer_keeps_a_sign_off_together_and_each_row_on_one_page(built):
     assert [p.paragraph_format.keep_with_next for p in block] == [True, True, True, None]
     assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None
                for table in word.tables for row in table.rows)
+
+
+def test_paragraph_styles_are_named_as_python_docx_names_them():
+    """The fast lookup of a paragraph's style name (read from styles.xml once) gives what
+    ``paragraph.style.name`` gives, even for a duplicated style id, a second default
+    style, a style with no name, and an id that names no style."""
+    import copy
+    from decision_papers.review.accessibility import _paragraph_style_names
+    word = docx.Document()
+    styles = word.styles.element
+    heading = word.styles["Heading 2"].element
+    twin = copy.deepcopy(heading)  # the same id again, under another name
+    twin.find(qn("w:name")).set(qn("w:val"), "Impostor")
+    styles.append(twin)
+    second = copy.deepcopy(word.styles["Heading 1"].element)  # a second default style
+    second.set(qn("w:styleId"), "Another")
+    second.find(qn("w:name")).set(qn("w:val"), "Another default")
+    second.set(qn("w:default"), "1")
+    styles.append(second)
+    nameless = copy.deepcopy(word.styles["Heading 3"].element)
+    nameless.set(qn("w:styleId"), "Nameless")
+    nameless.remove(nameless.find(qn("w:name")))
+    styles.append(nameless)
+    word.add_paragraph("plain")
+    word.add_paragraph("two", style="Heading 2")
+    for sid in ("Nameless", "NoSuchStyle"):
+        p = word.add_paragraph(sid)
+        p._p.get_or_add_pPr().get_or_add_pStyle().val = sid  # noqa: SLF001
+    name_of = _paragraph_style_names(word)
+    for paragraph in word.paragraphs:
+        assert name_of(paragraph._p) == (paragraph.style.name or ""), paragraph.text  # noqa: SLF001

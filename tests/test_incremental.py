@@ -281,3 +281,74 @@ def test_a_rebuild_with_nothing_to_do_never_loads_the_heavy_libraries(tree):
 
     assert loaded().startswith("0 ['docx'")  # the first build loads them (the test can fail)
     assert loaded() == "0 []"
+
+
+def test_a_source_saved_while_it_builds_is_built_again(tree, monkeypatch):
+    from decision_papers import pipeline
+    real = pipeline.build
+    path = tree / "decisions" / "kdr-2025-014.json"
+
+    def saved_meanwhile(*args, **kwargs):
+        papers = real(*args, **kwargs)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["title"] += " (saved during the build)"
+        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        return papers
+    monkeypatch.setattr(pipeline, "build", saved_meanwhile)
+    assert build()[0] == dict.fromkeys(IDS, "built")
+    monkeypatch.setattr(pipeline, "build", real)
+    said, result = build()
+    assert said["kdr-2025-014"] == "built"
+    assert "(saved during the build)" in (tree / "out" / "kdr-2025-014.md").read_text(
+        encoding="utf-8")
+
+
+def test_a_file_in_a_linked_folder_of_a_pack_is_an_input(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "part.md.j2").write_text("one\n", encoding="utf-8")
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "layout.md.j2").write_text('{% include "partials/part.md.j2" %}\n', encoding="utf-8")
+    (pack / "partials").symlink_to(shared)
+    (pack / "loop").symlink_to(pack)  # a link back up the tree is followed once
+    before = incremental.Digests().of("tree", str(pack))
+    (shared / "part.md.j2").write_text("two\n", encoding="utf-8")
+    assert incremental.Digests().of("tree", str(pack)) != before
+
+
+@pytest.mark.parametrize("damage", ["an id that is a list", "a pipe"])
+def test_a_damaged_manifest_is_never_a_crash_or_a_hang(damage, tree):
+    build()
+    manifest = incremental.cache_folder(tree / "out") / incremental.MANIFEST
+    if damage == "a pipe":
+        manifest.unlink()
+        os.mkfifo(manifest)
+    else:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        for entry in data["papers"].values():
+            entry["id"] = ["x"]
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    said, result = build()
+    assert result.code == 0 and said == dict.fromkeys(IDS, "built")
+
+
+def test_a_relative_cache_folder_is_ignored(tree, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", "cache")
+    monkeypatch.delenv("LOCALAPPDATA", raising=False)
+    monkeypatch.setenv("HOME", "relative-home")
+    for _ in range(2):
+        assert build()[0] == dict.fromkeys(IDS, "built")
+    assert sorted(p.name for p in tree.iterdir()) == ["decisions", "out"]
+
+
+def test_pdf_builds_are_never_taken_from_the_cache(tree, monkeypatch):
+    """LibreOffice, which makes the PDF, is no input a hash can follow."""
+    from decision_papers.writers import pdf
+    build()
+
+    def unavailable(*args, **kwargs):
+        raise pdf.PdfUnavailable("no LibreOffice here")
+    monkeypatch.setattr(pdf, "convert", unavailable)
+    result = run("--templates", "../templates", "--rules", "../rules", "--pdf")
+    assert (result.code, result.err) == (2, "error: no LibreOffice here\n")

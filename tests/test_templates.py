@@ -138,3 +138,13 @@ def test_compiled_templates_are_kept_in_jinja_bytecode_cache(form):
                     encoding="utf-8")
     assert run("minimal.json", "--out", "out", "--templates", "templates", "--force").code == 0
     assert bucket.read_bytes() != kept
+
+
+def test_a_bytecode_cache_that_cannot_be_written_is_only_slower(form, monkeypatch):
+    import jinja2
+
+    def full(self, bucket):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "dump_bytecode", full)
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "load_bytecode", full)
+    assert build().code == 0

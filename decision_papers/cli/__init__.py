@@ -167,19 +167,23 @@ def _build_command(argv, stdout, stderr) -> int:
 
 
 def _build(sources, out_dir, args, jobs: int, stderr) -> list:
-    """Build the papers whose inputs changed (``incremental``), or all with ``--force`` or
-    ``--part2``; the fresh papers stand as they are, and all come back in sorted order."""
+    """Build the papers whose inputs changed (``incremental``), or all with ``--force``,
+    ``--part2`` or ``--pdf``; the fresh papers stand as they are, and all come back in
+    sorted order."""
     settings = incremental.Settings(out_dir, args.templates, args.rules, args.strict,
                                     args.html, args.pdf)
-    cached = args.part2 is None and not args.force
-    plan = incremental.plan(sources, settings) if cached else incremental.everything(sources)
+    cached = args.part2 is None and not args.pdf  # neither is ever taken from the cache
+    fresh = cached and not args.force
+    plan = incremental.plan(sources, settings) if fresh else incremental.everything(sources)
     if not plan.stale:
         return plan.fresh
+    if cached:
+        incremental.before_building(plan, settings)
     from decision_papers.pipeline import build
     with Progress(stderr, len(plan.stale)) as progress:
         built = build(plan.stale, out_dir, args.strict, args.templates, args.rules, args.part2,
                       args.html, args.pdf, jobs, progress.update)
-    if args.part2 is None:
+    if cached:
         incremental.record(built, plan, settings)
     return sorted([*plan.fresh, *built], key=lambda paper: str(paper.path))
 

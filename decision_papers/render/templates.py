@@ -87,13 +87,36 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     (templates are then compiled on every run, as before)."""
     if "cache" not in _BYTECODE:
         try:
-            _BYTECODE["cache"] = jinja2.FileSystemBytecodeCache()
+            _BYTECODE["cache"] = _Bytecode()
         except (OSError, RuntimeError):  # RuntimeError: a folder someone else owns
             _BYTECODE["cache"] = None
     return _BYTECODE["cache"]
 
 
 _BYTECODE: dict[str, jinja2.BytecodeCache | None] = {}
+
+
+class _Bytecode(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, but a cache that cannot be read or written (a full disk, a
+    damaged file) is only a slower build, never a failed paper; and its entries are kept
+    apart by the environment's options, which the compiled code depends on."""
+
+    OPTIONS = f"jinja2 {jinja2.__version__}; trim_blocks lstrip_blocks keep_trailing_newline"
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(name, f"{filename or ''}\0{self.OPTIONS}")
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable: compile the template again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unwritable: it is compiled again next run
+            pass
 
 
 _PLACE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")

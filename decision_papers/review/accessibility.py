@@ -339,10 +339,16 @@ def _paragraph_style_names(word):
         if style.get(qn("w:type")) != "paragraph":
             continue
         sid, name = style.get(qn("w:styleId")), style.find(qn("w:name"))
-        names[sid] = BabelFish.internal2ui(name.get(qn("w:val"))) if name is not None else None
-        if default is None and style.get(qn("w:default")) in ("1", "true", "on"):
+        # as python-docx: the first style of an id, the last default, no name as ""
+        names.setdefault(sid, BabelFish.internal2ui(name.get(qn("w:val")))
+                         if name is not None else "")
+        if style.get(qn("w:default")) in ("1", "true", "on"):
             default = sid
-    return lambda p: names.get(p.style) or names.get(default) or ""
+
+    def name_of(p) -> str:
+        sid = p.style
+        return names[sid] if sid in names else names.get(default, "")
+    return name_of
 
 
 # -- the rules ----------------------------------------------------------------------

@@ -163,6 +163,10 @@ def open_reference(path: Path, data: bytes | None = None):
             reason = "it is not a file" if path.exists() else "it does not exist"
             raise ReferenceProblem(path, f"cannot read {shown}: {reason}.")
         if data is None:  # read once: what is checked is what is used
+            if path.stat().st_size > REFERENCE_LIMIT:
+                raise ReferenceProblem(path, f"{shown} is refused: it is larger than "
+                                       f"{REFERENCE_LIMIT // 2 ** 20} MB; a reference "
+                                       "document holds styles, a header and a footer.")
             data = path.read_bytes()
         digest = hashlib.sha256(data).digest()
         if digest in _CHECKED:  # a batch checks each form's reference document once
@@ -206,6 +210,8 @@ def open_reference(path: Path, data: bytes | None = None):
     return word
 
 
+REFERENCE_LIMIT = 64 * 2 ** 20
+"""The largest reference document read (the bundled ones are 10 KB)."""
 _CHECKED: set[bytes] = set()
 """The hashes of reference documents that passed ``open_reference``'s checks."""
 
