@@ -339,9 +339,10 @@ def _identity(path: Path) -> str:
         return os.path.abspath(path)
 
 
-def inputs(paper, settings: Settings) -> list[tuple[str, str]] | None:
+def inputs(paper, settings: Settings, referred=None) -> list[tuple[str, str]] | None:
     """``(kind, path)`` of every input of a built paper besides its source; None when the
-    paper must always be built."""
+    paper must always be built.  ``referred`` keeps each schema's references, read once
+    for a batch."""
     if paper.always_build or paper.form is None or paper.rules is None:
         return None
     pack = settings.templates_dir / paper.form["template"]
@@ -350,20 +351,23 @@ def inputs(paper, settings: Settings) -> list[tuple[str, str]] | None:
              ("file", os.path.abspath(settings.rules_dir / f"{paper.rules}.json"))]
     # the form's schema, the shared ones beside it, and any other form's it refers to
     found += [("file", os.path.abspath(p)) for p in
-              sorted({schema, *projects.SCHEMA_DIR.glob("*.json"), *_referred(schema)})]
+              sorted({schema, *projects.SCHEMA_DIR.glob("*.json"),
+                      *_referred(schema, {} if referred is None else referred)})]
     for project in projects.projects_of(paper.path, settings.out_dir):
         found.append((f"records:{paper.id}", os.path.abspath(project.records)))
     return found
 
 
-def _referred(schema: Path) -> list[Path]:
+def _referred(schema: Path, known: dict) -> list[Path]:
     """The schema files a form's schema names in its ``$ref``s (``../common.schema.json``)."""
-    try:
-        text = schema.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    names = {ref.split("#", 1)[0] for ref in _REF.findall(text)}
-    return [schema.parent / name for name in sorted(names) if name]
+    if schema not in known:
+        try:
+            text = schema.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        names = {ref.split("#", 1)[0] for ref in _REF.findall(text)}
+        known[schema] = [schema.parent / name for name in sorted(names) if name]
+    return known[schema]
 
 
 _REF = re.compile(r'"\$ref"\s*:\s*"([^"]*)"')
@@ -378,12 +382,14 @@ def record(papers, built: Plan, settings: Settings) -> None:
     manifest = _read(settings)
     digest = settings.digest()
     entries = manifest.get("papers", {}) if manifest.get("settings") == digest else {}
+    referred: dict = {}
     for paper in papers:
         if isinstance(paper, Fresh):
             continue
         key = os.path.abspath(paper.path)
         entries.pop(key, None)
-        found = None if paper.failed or not paper.outputs else inputs(paper, settings)
+        found = None if paper.failed or not paper.outputs else \
+            inputs(paper, settings, referred)
         source = built.digests.source(paper.path)
         if found is None or source is None:
             continue
