@@ -53,15 +53,16 @@ class Settings:
     """What, besides a paper's own inputs, changes what its build writes or says."""
 
     def __init__(self, out_dir: Path, templates_dir: Path, rules_dir: Path,
-                 strict: bool = False, html: bool = False, pdf: bool = False):
+                 strict: bool = False, html: bool = False):
         self.out_dir = out_dir
         """The folder the outputs go to (the manifest lives in it)."""
         self.templates_dir = templates_dir
         """The folder of form packs."""
         self.rules_dir = rules_dir
         """The folder of organisation rules files."""
-        self.strict, self.html, self.pdf = strict, html, pdf
-        """Warnings are errors; each paper's web page, and its PDF, are outputs too."""
+        self.strict, self.html = strict, html
+        """Warnings are errors; each paper's web page is an output too (a ``--pdf`` build
+        never uses the manifest)."""
         self._digest: str | None = None
 
     def digest(self) -> str:
@@ -84,7 +85,7 @@ class Settings:
             "out": os.path.abspath(self.out_dir),
             "templates": os.path.abspath(self.templates_dir),
             "rules": os.path.abspath(self.rules_dir),
-            "options": [self.strict, self.html, self.pdf],
+            "options": [self.strict, self.html],
             "cwd": here,
             "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
         }, sort_keys=True).encode("utf-8"))
@@ -258,21 +259,32 @@ def before_building(plan: Plan, settings: Settings) -> None:
     """Hash, before anything is built, every input a stale paper can have.
 
     What is recorded is then what the build read, or older: a file saved
-    while the build runs is recorded as it was, so the paper it changes is
-    built again next time, never left stale as "unchanged".  (Records are
-    hashed after: only ``approve`` writes them, from a committed build.)
+    while the build runs (a ``git pull`` in another terminal) is recorded as
+    it was, so the paper it changes is built again next time, never left
+    stale as "unchanged".  A folder that cannot be listed is left for the
+    build to report.
     """
     digests = plan.digests
     for path in plan.stale:
         digests.source(path)
-    if settings.templates_dir.is_dir():
-        for pack in sorted(settings.templates_dir.iterdir()):
-            if pack.is_dir():
-                digests.of("tree", os.path.abspath(pack))
+        pid = projects.declared_id(path)
+        if pid is not None:  # its records, under the id it declares now
+            for project in projects.projects_of(path, settings.out_dir):
+                digests.of(f"records:{pid}", os.path.abspath(project.records))
+    try:
+        packs = sorted(settings.templates_dir.iterdir()) if settings.templates_dir.is_dir() else []
+    except OSError:
+        packs = []
+    for pack in packs:
+        if pack.is_dir():
+            digests.of("tree", os.path.abspath(pack))
     for folder in (settings.rules_dir, projects.SCHEMA_DIR, projects.SCHEMA_DIR / "forms"):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.json")):
-                digests.of("file", os.path.abspath(path))
+        try:
+            files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+        except OSError:
+            files = []
+        for path in files:
+            digests.of("file", os.path.abspath(path))
 
 
 def _fresh(path: Path, entry: dict, settings: Settings, digests: Digests) -> bool:
@@ -327,8 +339,13 @@ def _clashing_ids(ordered, candidates, papers, settings, digests) -> set[str]:
 
 
 def _plain(text: str) -> bool:
-    """Text a build printed: lines of printable characters (``problems.printable``)."""
-    return all(line.isprintable() for line in text.split("\n"))
+    """Text a build printed: no character ``problems.printable`` would have escaped."""
+    return _INVISIBLE.search(text) is None
+
+
+_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""``problems._INVISIBLE`` but for the line break between a message's lines (a test
+keeps the two in step); ``problems`` itself is too slow to import for a rebuild."""
 
 
 def _identity(path: Path) -> str:
@@ -349,24 +366,37 @@ def inputs(paper, settings: Settings, referred=None) -> list[tuple[str, str]] | 
     schema = projects.SCHEMA_DIR / "forms" / f"{paper.form['template']}.schema.json"
     found = [("tree", os.path.abspath(pack)),
              ("file", os.path.abspath(settings.rules_dir / f"{paper.rules}.json"))]
-    # the form's schema, the shared ones beside it, and any other form's it refers to
-    found += [("file", os.path.abspath(p)) for p in
-              sorted({schema, *projects.SCHEMA_DIR.glob("*.json"),
-                      *_referred(schema, {} if referred is None else referred)})]
+    # the form's schema, the shared ones beside it, and every schema it refers to
+    schemas = {os.path.normpath(os.path.abspath(p)) for p in
+               (schema, *projects.SCHEMA_DIR.glob("*.json"))}
+    schemas.update(_referred(schema, {} if referred is None else referred))
+    found += [("file", p) for p in sorted(schemas)]
     for project in projects.projects_of(paper.path, settings.out_dir):
         found.append((f"records:{paper.id}", os.path.abspath(project.records)))
     return found
 
 
-def _referred(schema: Path, known: dict) -> list[Path]:
-    """The schema files a form's schema names in its ``$ref``s (``../common.schema.json``)."""
+def _referred(schema: Path, known: dict) -> set[str]:
+    """Every schema file a form's schema refers to (``"$ref": "../common.schema.json#…"``),
+    and those they refer to in turn, as normalised absolute paths.  A reference by a URL
+    (an ``$id``) names no file: the schemas beside it cover it."""
     if schema not in known:
-        try:
-            text = schema.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        names = {ref.split("#", 1)[0] for ref in _REF.findall(text)}
-        known[schema] = [schema.parent / name for name in sorted(names) if name]
+        found, todo = set(), [schema]
+        while todo:
+            current = todo.pop()
+            try:
+                text = current.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            for ref in _REF.findall(text):
+                name = ref.split("#", 1)[0]
+                if not name or ":" in name:
+                    continue
+                path = os.path.normpath(os.path.abspath(current.parent / name))
+                if path not in found and os.path.isfile(path):
+                    found.add(path)
+                    todo.append(Path(path))
+        known[schema] = found
     return known[schema]
 
 

@@ -460,13 +460,8 @@ def _render(source: Source, view: dict, layout: str, marking: str | None, paper:
     form = source.data["form"]["template"]
     try:
         blocks = templates.render_blocks(form, view, templates_dir, layout, lettered)[1]
-    except templates.TemplateProblem as exc:
+    except templates.TemplateProblem as exc:  # Markdown the writers cannot show is one too
         paper.problems.append(exc.problem)
-        return None
-    except intermediate.UnsupportedMarkdown as exc:
-        paper.problems.append(Problem(
-            f"{exc}; the templates of form {form} must use only "
-            f"{', '.join(intermediate.RULES)}.", (Place(f"templates/{form}"),), rule="template"))
         return None
     return Document(_metadata(source, view, paper.decided, marking), blocks)
 

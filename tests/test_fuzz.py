@@ -326,9 +326,9 @@ def full_budget(request):
         assert EXAMPLES.get(label, 0) - before >= wanted, (label, EXAMPLES)
 
 
-def test_ci_runs_at_least_2000_fuzz_examples():
-    """``.ci/run`` runs this file under the ``ci`` profile, whose budget for the five tests,
-    each held to it by ``full_budget``, is at least 2,000 examples."""
+def test_the_ci_profile_budgets_at_least_2000_fuzz_examples():
+    """The ``ci`` profile (which ``.ci/run`` gives every Hypothesis test) budgets at least
+    2,000 examples for the five fuzz tests; ``full_budget`` holds each test to its share."""
     examples = settings.get_profile("ci").max_examples
     assert len(LABELS) == 5
     assert 4 * examples + whole_budget(examples) >= 2000

@@ -352,3 +352,32 @@ def test_pdf_builds_are_never_taken_from_the_cache(tree, monkeypatch):
     monkeypatch.setattr(pdf, "convert", unavailable)
     result = run("--templates", "../templates", "--rules", "../rules", "--pdf")
     assert (result.code, result.err) == (2, "error: no LibreOffice here\n")
+
+
+def test_a_record_written_while_the_paper_builds_is_seen_next_time(tree, monkeypatch):
+    """As a ``git pull`` in another terminal might bring one."""
+    from decision_papers import pipeline
+    real = pipeline.build
+
+    def pulled_meanwhile(*args, **kwargs):
+        papers = real(*args, **kwargs)
+        (tree / "records").mkdir(exist_ok=True)
+        (tree / "records" / "pcd-1717.json").write_text("{", encoding="utf-8")
+        return papers
+    monkeypatch.setattr(pipeline, "build", pulled_meanwhile)
+    build()
+    monkeypatch.setattr(pipeline, "build", real)
+    said, result = build()
+    assert result.code == 1 and "pcd-1717" not in said
+    assert result.err == build("--force")[1].err
+
+
+def test_replayed_warnings_are_held_to_what_problems_would_print():
+    """The manifest's check of replayed text escapes what ``problems.printable`` escapes,
+    but the line break between a message's lines."""
+    from decision_papers import problems
+    for code in range(0x3000):
+        char = chr(code)
+        if char != "\n":
+            assert bool(incremental._INVISIBLE.search(char)) == \
+                bool(problems._INVISIBLE.search(char)), hex(code)  # noqa: SLF001

@@ -171,10 +171,11 @@ def _build(sources, out_dir, args, jobs: int, stderr) -> list:
     ``--part2`` or ``--pdf``; the fresh papers stand as they are, and all come back in
     sorted order."""
     settings = incremental.Settings(out_dir, args.templates, args.rules, args.strict,
-                                    args.html, args.pdf)
+                                    args.html)
     cached = args.part2 is None and not args.pdf  # neither is ever taken from the cache
-    fresh = cached and not args.force
-    plan = incremental.plan(sources, settings) if fresh else incremental.everything(sources)
+    skip_unchanged = cached and not args.force
+    plan = incremental.plan(sources, settings) if skip_unchanged else \
+        incremental.everything(sources)
     if not plan.stale:
         return plan.fresh
     if cached:
