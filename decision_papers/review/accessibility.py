@@ -288,7 +288,8 @@ def bold_label(paragraph) -> str | None:
     """
     label = ""
     for run in paragraph.runs:
-        text = run.text
+        # run.text, without its XPath search: the same children, in order, as text
+        text = "".join(str(e) for e in run._r if e.tag in _RUN_TEXT)  # noqa: SLF001
         if not text:
             continue
         if not run.bold:
@@ -296,6 +297,11 @@ def bold_label(paragraph) -> str | None:
         label += text
     label = label.strip()
     return label if label.endswith(":") and len(label) <= MAX_LABEL else None
+
+
+_RUN_TEXT = frozenset(qn(t) for t in ("w:br", "w:cr", "w:noBreakHyphen", "w:ptab", "w:t",
+                                       "w:tab"))
+"""The children of a run that python-docx's ``Run.text`` reads."""
 
 
 def labelled_blocks(word) -> list[list]:
