@@ -224,6 +224,8 @@ class Plan:
         self.digests = Digests()
         """The hashes taken while planning, kept for the manifest: an input that changes
         while the build runs is recorded as it was before, and its paper is built again."""
+        self.ids: dict[str, str | None] = {}
+        """The id each source declares, by its absolute path, as far as planning read them."""
 
 
 def plan(sources: list[Path], settings: Settings) -> Plan:
@@ -240,7 +242,7 @@ def plan(sources: list[Path], settings: Settings) -> Plan:
             candidates[os.path.abspath(path)] = Fresh(
                 path, entry["id"], tuple(sorted(entry["outputs"])),
                 [Replayed(text, rule) for text, rule in entry["problems"]])
-    clashes = _clashing_ids(ordered, candidates, papers, settings, out.digests)
+    clashes = _clashing_ids(ordered, candidates, papers, settings, out)
     for path in ordered:
         found = candidates.get(os.path.abspath(path))
         if found is None or found.id in clashes:
@@ -267,7 +269,8 @@ def before_building(plan: Plan, settings: Settings) -> None:
     digests = plan.digests
     for path in plan.stale:
         digests.source(path)
-        pid = projects.declared_id(path)
+        key = os.path.abspath(path)
+        pid = plan.ids[key] if key in plan.ids else projects.declared_id(path)
         if pid is not None:  # its records, under the id it declares now
             for project in projects.projects_of(path, settings.out_dir):
                 digests.of(f"records:{pid}", os.path.abspath(project.records))
@@ -307,13 +310,15 @@ def _fresh(path: Path, entry: dict, settings: Settings, digests: Digests) -> boo
     return True
 
 
-def _clashing_ids(ordered, candidates, papers, settings, digests) -> set[str]:
+def _clashing_ids(ordered, candidates, papers, settings, out: Plan) -> set[str]:
     """The ids of fresh papers that another source now declares too.
 
     The id rule reads every source of the build and of the projects' ``decisions/``;
     a fresh paper's id is in the manifest, any other source's is read from its file.
+    Each id found is kept in ``out.ids``.
     """
     owners: dict[str, set[str]] = {}
+    digests = out.digests
 
     def declared(path: Path) -> None:
         key = os.path.abspath(path)
@@ -323,6 +328,7 @@ def _clashing_ids(ordered, candidates, papers, settings, digests) -> set[str]:
             entry = papers.get(key)
             same = entry is not None and digests.source(path) == entry.get("source")
             pid = entry.get("id") if same else projects.declared_id(path)
+        out.ids[key] = pid if isinstance(pid, str) else None
         if isinstance(pid, str):
             owners.setdefault(pid, set()).add(_identity(path))
     folders = {}

@@ -459,7 +459,7 @@ def _render(source: Source, view: dict, layout: str, marking: str | None, paper:
     """Templates → Markdown → model; ``None`` (with a problem recorded) on failure."""
     form = source.data["form"]["template"]
     try:
-        blocks = templates.render_blocks(form, view, templates_dir, layout, lettered)[1]
+        blocks = templates.render_blocks(form, view, templates_dir, layout, lettered)
     except templates.TemplateProblem as exc:  # Markdown the writers cannot show is one too
         paper.problems.append(exc.problem)
         return None

@@ -47,6 +47,13 @@ TICK = 3
 """A table column none of whose body cells is longer than this holds ticks (✓, N/A): the
 writers make it narrow (and Word centres it)."""
 
+
+def holds_ticks(columns: int, body: list[list[str]]) -> bool:
+    """True for a two-column table whose second column holds only ticks (a declaration):
+    the writers give it a wide statement and a narrow, centred tick."""
+    return columns == 2 and max((len(row[1]) for row in body if len(row) > 1),
+                                default=0) <= TICK
+
 PARAGRAPH, TABLE = "paragraph", "table"
 """The two kinds of Word style the writer uses."""
 

@@ -193,16 +193,9 @@ def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
     return sorted(p.name for p in templates_dir.iterdir() if (p / LAYOUT).is_file())
 
 
-def render(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
-           layout: str = LAYOUT, lettered: tuple[str, str] = from_markdown.LETTERED) -> str:
-    """Render ``layout`` (the Part 1 layout by default) to Markdown, or raise ``TemplateProblem``
-    (see ``render_blocks``)."""
-    return render_blocks(form, context, templates_dir, layout, lettered)[0]
-
-
 def render_blocks(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
                   layout: str = LAYOUT,
-                  lettered: tuple[str, str] = from_markdown.LETTERED) -> tuple[str, list]:
+                  lettered: tuple[str, str] = from_markdown.LETTERED) -> list:
     """Render ``layout`` to Markdown and parse it into the model's blocks, or raise
     ``TemplateProblem``.
 
@@ -260,7 +253,7 @@ def render_blocks(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
             f"{exc}.", (Place(*where) if where else Place(shown(folder, layout)),),
             f"the writers show only: {', '.join(from_markdown.RULES)} (headings # to ###); "
             "change the template.", rule="template")) from None
-    return markdown, blocks
+    return blocks
 
 
 def _template_frame(exc: BaseException, folder: Path):

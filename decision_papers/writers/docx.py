@@ -25,7 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET,
-                                             NUMBERED_SUB, PARAGRAPH, TABLE, TICK, bullet_style, list_bullet,
+                                             NUMBERED_SUB, PARAGRAPH, TABLE, bullet_style, holds_ticks, list_bullet,
                                              numbered_style, writer_styles)
 from decision_papers.problems import printable
 from decision_papers.review import accessibility, read_docx
@@ -394,8 +394,9 @@ def lay_out_table(table, body: list[list[str]] | None = None) -> None:
     if body is None:
         body = [[cell.text for cell in row.cells] for row in table.rows[1:]]
     longest = [max((len(row[i]) for row in body), default=0) for i in range(columns)]
+    ticks = holds_ticks(columns, body)
     table.autofit = False
-    if columns == 2 and longest[1] <= TICK:
+    if ticks:
         widths = (Cm(12.5), Cm(3.5))
     else:
         weights = [min(max(n, 8), 60) for n in longest]
@@ -404,7 +405,7 @@ def lay_out_table(table, body: list[list[str]] | None = None) -> None:
         column.width = width
         for cell in column.cells:
             cell.width = width
-    if columns == 2 and longest[1] <= TICK:
+    if ticks:
         for row in table.rows:
             row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 

@@ -22,7 +22,7 @@ from html import escape
 
 from decision_papers.document.model import (BulletList, Document, Heading, NumberedParagraph,
                                             Paragraph, Span, Table, plain)
-from decision_papers.document.styles import TICK
+from decision_papers.document.styles import holds_ticks
 
 STYLE = """\
 html { color: #000; background: #fff; }
@@ -206,8 +206,7 @@ def _table(block: Table) -> str:
     A two-column table whose second column holds only ticks (``✓``, ``N/A``),
     as a declaration does, gets a narrow centred second column, as in Word.
     """
-    longest = max((len(plain(row[1])) for row in block.rows if len(row) > 1), default=0)
-    ticks = len(block.header) == 2 and longest <= TICK
+    ticks = holds_ticks(len(block.header), [[plain(c) for c in row] for row in block.rows])
     lines = ['<table class="ticks">' if ticks else "<table>", "<thead>",
              "<tr>" + "".join(f'<th scope="col">{_spans(c)}</th>' for c in block.header) + "</tr>",
              "</thead>", "<tbody>"]
