@@ -389,7 +389,7 @@ def measure_preview(project: Path, rounds: int) -> list[float]:
     keyed on the source's content; the save itself is not timed.
     """
     sys.path.insert(0, str(ROOT))
-    from decision_papers import project as projects
+    from decision_papers import projects
     from decision_papers.preview.page import paper_page
 
     data = bundled("pcd-1717")

@@ -41,7 +41,7 @@ import sys
 from pathlib import Path
 
 from decision_papers import __version__
-from decision_papers import project as projects
+from decision_papers import projects
 
 MANIFEST = "manifest.json"
 FORMAT = 1

@@ -13,10 +13,11 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from decision_papers import project as projects
+from decision_papers import projects
 from decision_papers.document import from_markdown as intermediate
 
-from decision_papers.writers import output
+from decision_papers import atomic
+from decision_papers.word import archive
 
 from decision_papers.render import prose
 
@@ -31,12 +32,15 @@ from decision_papers.figures.shapes import collect
 from decision_papers.writers.figures_file import render as render_figures
 from decision_papers.document.model import PROPERTY_LIMIT, Document, Metadata, plain
 from decision_papers.problems import Place, Problem, ProblemsFound, UsageError, shorten
-from decision_papers.figures.thresholds import RULES_DIR, load_rules, used_by
+from decision_papers.figures.thresholds import load_rules, used_by
+from decision_papers.projects import RULES_DIR
 from decision_papers.source import folder as folder_source
 from decision_papers.source import placeholders
-from decision_papers.source.load import Source, display_path, load
+from decision_papers.source.load import Source, load
+from decision_papers.projects import display_path
 from decision_papers.source import part2_file
-from decision_papers.review import accessibility, part2_guard
+from decision_papers.review import part2_guard
+from decision_papers.word import accessibility
 from decision_papers.source.validate import validate
 from decision_papers.source.walk import value_at
 from decision_papers.render.forms import Form, load_form
@@ -294,7 +298,7 @@ def _word(document: Document, reference: Path | None, paper: Paper) -> bytes | N
     names the pack, and the paper is not written.
     """
     try:
-        data = output.normalise_docx(write_docx.render(document, reference))
+        data = archive.normalise_docx(write_docx.render(document, reference))
     except write_docx.ReferenceProblem as exc:
         paper.problems.append(Problem(str(exc), (Place(display_path(exc.path)),), exc.hint,
                                       rule="template"))
@@ -604,7 +608,7 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
     if pdf and ready:
         ready = _pdfs(ready, out_dir)
     if not ready:
-        output.sweep(out_dir)
+        atomic.sweep(out_dir)
         return papers
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -615,19 +619,19 @@ def build(paths: list[Path], out_dir: Path, strict: bool = False,
     except OSError:
         pass  # each paper's write says what is wrong
     try:
-        with output.locked(out_dir):
-            output.sweep(out_dir)
-            output.sweep(part2_dir)
+        with atomic.locked(out_dir):
+            atomic.sweep(out_dir)
+            atomic.sweep(part2_dir)
             for paper in ready:
                 files = {out_dir / name: data for name, data in sorted(paper.outputs.items())}
                 private = {part2_dir / name: data
                            for name, data in sorted(paper.part2_outputs.items())}
                 try:
-                    output.write_together({**files, **private}, private)
-                except output.WriteFailed as exc:
+                    atomic.write_together({**files, **private}, private)
+                except atomic.WriteFailed as exc:
                     paper.problems.append(Problem(
                         f"{exc}.", (Place(display_path(paper.path)),), rule="write"))
-    except output.Busy as exc:
+    except atomic.Busy as exc:
         raise UsageError(str(exc)) from None
     return papers
 
@@ -695,7 +699,7 @@ def freshness(papers: list[Paper], out_dir: Path, complete: bool) -> list[str]:
                                      f"builds; {_REBUILD}")
                 except OSError as exc:
                     lines.append(f"unreadable: {display_path(target)}: "
-                                 f"{output.plain_reason(exc)}")
+                                 f"{atomic.plain_reason(exc)}")
     if complete and out_dir.is_dir():
         for target in sorted(out_dir.iterdir()):
             if target.name.startswith(".") or target.name in expected or not target.is_file():

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from decision_papers.writers.output import write_atomic  # noqa: E402
+from decision_papers.atomic import write_atomic  # noqa: E402
 
 TIMEOUT = 300
 """Seconds LibreOffice may take for all the papers together."""

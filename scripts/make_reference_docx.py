@@ -51,8 +51,9 @@ sys.path.insert(0, str(ROOT))
 
 from decision_papers.document.styles import PARAGRAPH, writer_styles  # noqa: E402
 from decision_papers.writers import docx as write_docx  # noqa: E402
-from decision_papers.writers import docx_xml  # noqa: E402
-from decision_papers.writers.output import normalise_docx, write_atomic  # noqa: E402
+from decision_papers.word import ooxml  # noqa: E402
+from decision_papers.atomic import write_atomic  # noqa: E402
+from decision_papers.word.archive import normalise_docx  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 FONT = "Arial"
@@ -68,15 +69,15 @@ def make(pack: Path) -> bytes:
     form = json.loads((pack / "form.json").read_text(encoding="utf-8"))
     look, version = form["look"], form["version"]
     word = Document()
-    docx_xml.drop_template_leftovers(word)
-    docx_xml.scrub_settings(word, LANGUAGE)
-    docx_xml.strip_revision_ids(word)
-    docx_xml.set_default_language(word, LANGUAGE)
-    docx_xml.set_default_font(word, FONT, 22)
+    ooxml.drop_template_leftovers(word)
+    ooxml.scrub_settings(word, LANGUAGE)
+    ooxml.strip_revision_ids(word)
+    ooxml.set_default_language(word, LANGUAGE)
+    ooxml.set_default_font(word, FONT, 22)
     write_docx.add_paper_styles(word)
     _header_footer_styles(word)
-    docx_xml.keep_only_styles(word, [name for name, _, _ in writer_styles()] + ["Header", "Footer"])
-    docx_xml.keep_only_used_numbering(word)
+    ooxml.keep_only_styles(word, [name for name, _, _ in writer_styles()] + ["Header", "Footer"])
+    ooxml.keep_only_used_numbering(word)
     section = word.sections[0]
     section.page_width, section.page_height = PAGE
     section.left_margin = section.right_margin = SIDE
@@ -103,9 +104,9 @@ def _banner(header, banner: str, colour: str) -> None:
     slot = header.paragraphs[0]
     table = header.add_table(rows=1, cols=1, width=TEXT_WIDTH)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    docx_xml.move_table_before(table, slot)
+    ooxml.move_table_before(table, slot)
     cell = table.cell(0, 0)
-    docx_xml.shade_cell(cell, colour)
+    ooxml.shade_cell(cell, colour)
     paragraph = cell.paragraphs[0]
     paragraph.style = "Header"
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(6)
@@ -119,9 +120,9 @@ def _banner(header, banner: str, colour: str) -> None:
 def _footer(paragraph, version: str) -> None:
     """What the writer puts in the footer's first paragraph, as a preview."""
     paragraph.add_run(f"{version}\tPage ")
-    docx_xml.add_field(paragraph, "PAGE")
+    ooxml.add_field(paragraph, "PAGE")
     paragraph.add_run(" of ")
-    docx_xml.add_field(paragraph, "NUMPAGES")
+    ooxml.add_field(paragraph, "NUMPAGES")
 
 
 def _sample_body(word) -> None:
@@ -136,7 +137,7 @@ def _sample_body(word) -> None:
 
 
 def _properties(word, version: str) -> None:
-    docx_xml.clear_core_properties(word)
+    ooxml.clear_core_properties(word)
     props = word.core_properties
     props.title = f"{version}: reference document"
     props.author = props.last_modified_by = "decision-papers"

@@ -18,8 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
-from decision_papers.review import read_docx
-from decision_papers.review.accessibility import RULES, check, contrast
+from decision_papers.word import archive, reader
+from decision_papers.word.accessibility import RULES, check, contrast
 from support import ROOT, run
 
 PAPERS = ("pcd-1717", "md-3311", "kdr-2025-014")
@@ -257,9 +257,9 @@ def test_contrast_of_automatic_text_on_any_shading_is_fine(built):
 
 def test_a_zip_bomb_is_refused_before_it_is_expanded(built):
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"\0" * (4 * 1024 * 1024))
-    with pytest.raises(read_docx.Refused, match="zip bomb"):
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("word/document.xml", b"\0" * (4 * 1024 * 1024))
+    with pytest.raises(archive.Refused, match="zip bomb"):
         check(buffer.getvalue())
 
 
@@ -279,7 +279,7 @@ def test_paragraph_styles_are_named_as_python_docx_names_them():
     ``paragraph.style.name`` gives, even for a duplicated style id, a second default
     style, a style with no name, and an id that names no style."""
     import copy
-    from decision_papers.review.accessibility import _paragraph_style_names
+    from decision_papers.word.accessibility import _paragraph_style_names
     word = docx.Document()
     styles = word.styles.element
     heading = word.styles["Heading 2"].element

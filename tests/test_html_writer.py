@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from decision_papers.document.from_markdown import parse
 from decision_papers.document.model import (BulletList, Document, Heading, Metadata, NumberedParagraph,
                                             Paragraph, Span, Table)
-from decision_papers.review import read_docx
+from decision_papers.word import archive, reader
 from decision_papers.writers import html as write_html
 from decision_papers.writers import markdown as write_markdown
 from support import ROOT, docx_paragraphs, markdown_paragraphs, normalise
@@ -158,7 +158,7 @@ SAMPLE = """\
 @pytest.fixture(scope="module")
 def bundled():
     """Each bundled decision's DOCX (``out/``) read back: ``{pid: (path, Document)}``."""
-    return {pid: (ROOT / "out" / f"{pid}.docx", read_docx.read(ROOT / "out" / f"{pid}.docx"))
+    return {pid: (ROOT / "out" / f"{pid}.docx", reader.read(ROOT / "out" / f"{pid}.docx"))
             for pid in PAPERS}
 
 
@@ -304,5 +304,5 @@ def test_the_same_document_gives_the_same_bytes_ending_with_one_newline(bundled,
     path, document = bundled[pid]
     first = write_html.render(document)
     assert write_html.render(document) == first
-    assert write_html.render(read_docx.read(path)) == first  # read again: the same page
+    assert write_html.render(reader.read(path)) == first  # read again: the same page
     assert first.endswith("</html>\n") and not first.endswith("\n\n")

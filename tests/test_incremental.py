@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from decision_papers import incremental
-from decision_papers import project as projects
+from decision_papers import projects
 from support import ROOT, run
 
 IDS = ("kdr-2025-014", "md-3311", "pcd-1717")

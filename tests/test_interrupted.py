@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from decision_papers.writers.output import LOCK_NAME, TEMP_PREFIX
+from decision_papers.atomic import LOCK_NAME, TEMP_PREFIX
 from support import MINIMAL, ROOT, run
 
 

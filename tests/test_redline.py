@@ -22,14 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from decision_papers.review import read_docx
+from decision_papers.word import archive, reader
 
 from decision_papers.review import redline
 
 from decision_papers.writers import docx as write_docx
 from decision_papers.document.model import (BulletList, Document, Heading, Metadata, NumberedParagraph,
                                    Paragraph, Span, Table)
-from decision_papers.writers.output import normalise_docx
+from decision_papers.word.archive import normalise_docx
 from decision_papers.pipeline import build_one
 from support import examples
 
@@ -63,8 +63,8 @@ def p(*texts) -> Paragraph:
 
 def body(data: bytes):
     """The ``w:body`` of a DOCX's main part."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        root = etree.fromstring(zipped.read("word/document.xml"))
     return root.find(w("body"))
 
 
@@ -284,7 +284,7 @@ def paper(tmp_path_factory) -> Document:
     assert not built.failed
     path = tmp_path_factory.mktemp("paper") / "pcd-1717.docx"
     path.write_bytes(built.outputs["pcd-1717.docx"])
-    return read_docx.read(path)  # takes a path: it calls str() on its argument
+    return reader.read(path)  # takes a path: it calls str() on its argument
 
 
 NEW_PARAGRAPH = "The contract will be reviewed again in "
@@ -334,11 +334,11 @@ def test_redline_is_deterministic(paper, edited):
 
 def test_redline_keeps_the_papers_page_and_properties(paper, edited):
     data = redline.render(paper, edited)
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
         plain_paper = zipfile.ZipFile(io.BytesIO(write_docx.render(edited)))
         for part in ("word/styles.xml", "docProps/core.xml", "word/header1.xml", "word/footer1.xml"):
             if part in plain_paper.namelist():
-                assert archive.read(part) == plain_paper.read(part), part
+                assert zipped.read(part) == plain_paper.read(part), part
 
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
@@ -372,12 +372,12 @@ def test_libreoffice_opens_the_redline(tmp_path, paper, edited):
 def test_libreoffice_lists_every_change_as_a_tracked_change(tmp_path, paper, edited):
     source = tmp_path / "redline.docx"
     source.write_bytes(normalise_docx(redline.render(paper, edited)))
-    with zipfile.ZipFile(source) as archive:
-        body = archive.read("word/document.xml").decode("utf-8")
+    with zipfile.ZipFile(source) as zipped:
+        body = zipped.read("word/document.xml").decode("utf-8")
     deleted = [t for t in re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", body) if t.strip()]
     odt = soffice(tmp_path, source, "odt")
-    with zipfile.ZipFile(odt) as archive:
-        content = archive.read("content.xml").decode("utf-8")
+    with zipfile.ZipFile(odt) as zipped:
+        content = zipped.read("content.xml").decode("utf-8")
     # LibreOffice merges neighbouring changes into one region, so compare content, not counts
     regions = re.findall(r"<text:changed-region.*?</text:changed-region>", content, re.S)
     removed = " ".join(re.sub(r"<[^>]+>", "", r) for r in regions if "<text:deletion>" in r)

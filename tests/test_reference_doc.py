@@ -23,11 +23,11 @@ from docx.oxml.ns import qn
 from docx2python import docx2python
 
 from decision_papers.document.styles import writer_styles
-from decision_papers.review import read_docx
+from decision_papers.word import archive, reader
 from decision_papers.writers import docx as write_docx
 from decision_papers.writers import markdown as write_markdown
 from decision_papers.writers.docx import ReferenceProblem
-from decision_papers.writers.output import normalise_docx
+from decision_papers.word.archive import normalise_docx
 from support import EXAMPLE, ROOT, docx_paragraphs, markdown_paragraphs, run
 
 REFERENCE = ROOT / "templates" / "pcd-april-2023" / "reference.docx"
@@ -51,7 +51,7 @@ def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reference")
     result = run(EXAMPLE, "--out", folder / "out")
     assert result.code == 0, result.err
-    document = read_docx.read(folder / "out" / "pcd-1717.docx")
+    document = reader.read(folder / "out" / "pcd-1717.docx")
     (folder / "ref").mkdir()
     paper = folder / "ref" / "pcd-1717.docx"
     paper.write_bytes(normalise_docx(write_docx.render(document, REFERENCE)))
@@ -103,7 +103,7 @@ def test_the_body_is_the_paper_and_the_markdown_is_unchanged(built):
     document, paper, markdown = built
     text = markdown.read_text(encoding="utf-8")
     assert docx_paragraphs(paper) == markdown_paragraphs(text)  # none of the reference's sample
-    assert write_markdown.render(read_docx.read(paper)) == text  # textconv reads it as before
+    assert write_markdown.render(reader.read(paper)) == text  # textconv reads it as before
     assert write_markdown.render(document) == text
 
 
@@ -120,8 +120,8 @@ def test_the_reference_is_lean_and_has_every_style_the_writer_uses():
     names = {style.name for style in word.styles}
     assert {name for name, _, _ in writer_styles()} | {"Header", "Footer"} <= names
     assert len(names) <= len(writer_styles()) + 5  # and the defaults Word needs
-    with zipfile.ZipFile(REFERENCE) as archive:
-        assert archive.getinfo("word/styles.xml").file_size < 20_000
+    with zipfile.ZipFile(REFERENCE) as zipped:
+        assert zipped.getinfo("word/styles.xml").file_size < 20_000
     assert REFERENCE.stat().st_size < 15_000
 
 
@@ -150,9 +150,9 @@ def test_a_first_page_header_gets_the_papers_line_and_the_references_leftovers_g
     section = docx.Document(io.BytesIO(data)).sections[0]
     assert section.first_page_header.paragraphs[0].text == "PCD 1717"
     assert section.first_page_footer.paragraphs[0].text.startswith("PCD April 2023\tPage ")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            assert b"secret" not in archive.read(name).lower(), name
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        for name in zipped.namelist():
+            assert b"secret" not in zipped.read(name).lower(), name
 
 
 def test_a_reference_missing_styles_is_refused_naming_each(built, tmp_path):
@@ -190,8 +190,8 @@ def test_a_reference_that_is_not_a_word_document_is_refused(built, tmp_path, con
 def test_a_zip_bomb_or_a_missing_reference_is_refused(built, tmp_path):
     document, _, _ = built
     bomb = tmp_path / "reference.docx"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/styles.xml", b"\0" * 40_000_000)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("word/styles.xml", b"\0" * 40_000_000)
     with pytest.raises(ReferenceProblem, match="is refused: word/styles.xml would expand from "
                        r"[\d,]+ to 40,000,000 bytes .* so this looks like a zip bomb\.$"):
         write_docx.render(document, bomb)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from decision_papers import project as projects
-from decision_papers import record as records
+from decision_papers import projects
+from decision_papers import records
 from decision_papers.checks.table import rule
 from decision_papers.figures.formatting import date as long_date
 from decision_papers.problems import Place, Problem
-from decision_papers.review import git
-from decision_papers.source.load import display_path
+from decision_papers import git
+from decision_papers.projects import display_path
 
 RECORD_HINT = ("an approved paper is a record: undo the change to the source, templates, rules "
                "or code. To correct the paper, add a corrigendum (its date and reason) to the "

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from decision_papers import UsageError, __version__, incremental
 from decision_papers.parallel import default_jobs
-from decision_papers import project
+from decision_papers import projects
 from decision_papers.cli.common import parse, print_problems, safe_errors, unique_sources, utf8_output
 from decision_papers.cli.progress import Progress
-from decision_papers.project import RULES_DIR, TEMPLATES_DIR
-from decision_papers.project import display_path
+from decision_papers.projects import RULES_DIR, TEMPLATES_DIR
+from decision_papers.projects import display_path
 
 DESCRIPTION = """\
 Build decision papers from JSON sources.
@@ -144,7 +144,7 @@ def _build_command(argv, stdout, stderr) -> int:
     args, status = parse(parser(), argv, stdout, stderr)
     if args is None:
         return status
-    here = project.current()
+    here = projects.current()
     sources = unique_sources(args.sources) or here.sources()
     if not sources:
         print("error: no decision sources found in decisions/.", file=stderr)
@@ -215,7 +215,7 @@ def check_report(papers, out_dir: Path, complete: bool, stdout, stderr) -> int:
             print(problem.line(), file=stderr)
             count += problem.severity == "error"
         failed += paper.failed
-    lines, notes = gate.findings(papers, project.current(), out_dir, complete)
+    lines, notes = gate.findings(papers, projects.current(), out_dir, complete)
     for line in lines + notes:
         print(line, file=stderr)
     count += len(lines)
@@ -230,7 +230,7 @@ def check_report(papers, out_dir: Path, complete: bool, stdout, stderr) -> int:
 
 def textconv(argv, stdout, stderr) -> int:
     """``textconv FILE.docx``: print a paper's text as the Markdown writer would."""
-    from decision_papers.review import read_docx
+    from decision_papers.word import archive, reader
     from decision_papers.writers import markdown as write_markdown
     p = argparse.ArgumentParser(
         prog="python build.py textconv",
@@ -242,8 +242,8 @@ def textconv(argv, stdout, stderr) -> int:
     if args is None:
         return status
     try:
-        document = read_docx.read(args.file)
-    except read_docx.Refused as exc:  # a zip bomb, say: refused before anything is expanded
+        document = reader.read(args.file)
+    except archive.Refused as exc:  # a zip bomb, say: refused before anything is expanded
         print(f"{display_path(args.file)}: error: refused: {exc}", file=stderr)
         return 1
     except Exception as exc:  # any unreadable file: say so, never a traceback

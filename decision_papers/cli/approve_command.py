@@ -15,13 +15,13 @@ import shutil
 import datetime as dt
 from pathlib import Path
 
-from decision_papers import project as projects
-from decision_papers import record as records
+from decision_papers import projects
+from decision_papers import records
 from decision_papers.cli.common import build_by_id, parse, print_problems
 from decision_papers.figures.formatting import date as long_date
-from decision_papers.review import git
-from decision_papers.source.load import display_path
-from decision_papers.writers import output
+from decision_papers import git
+from decision_papers.projects import display_path
+from decision_papers import atomic
 
 
 def main(argv, stdout, stderr) -> int:
@@ -66,8 +66,8 @@ def main(argv, stdout, stderr) -> int:
         records.text_digest(md), records.figures_digest(figures), commit,
         mine[-1].shown if mine else None, reason)
     try:
-        output.write_atomic(record.path, record.as_json())
-    except output.WriteFailed as exc:
+        atomic.write_atomic(record.path, record.as_json())
+    except atomic.WriteFailed as exc:
         print(f"error: {exc}.", file=stderr)
         return 1
     what = f"corrigendum {revision} of {paper.id}" if revision else paper.id

@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from decision_papers.project import display_path
+from decision_papers.projects import display_path
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
@@ -138,7 +138,7 @@ def print_problems(papers, stderr) -> int:
 def build_by_id(pid: str, stderr, keep_record: bool = True):
     """Build, in memory, the current project's decision ``pid``: ``(project, papers, 0)``,
     or ``(project, None, 2)`` with the reason printed (no such id; a usage error)."""
-    from decision_papers import project as projects
+    from decision_papers import projects
     from decision_papers.pipeline import UsageError, build_all
     here = projects.current()
     sources = projects.sources_with_id(here, pid)

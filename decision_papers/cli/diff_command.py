@@ -10,7 +10,7 @@ from decision_papers import pipeline
 from decision_papers.cli.common import parse
 from decision_papers.review.compare import (GitError, changed_by, missing, report_paper, resolve,
                                             snapshot, top_level, write_redline)
-from decision_papers.writers import output
+from decision_papers.word import archive
 
 
 def main(argv, stdout, stderr) -> int:
@@ -89,7 +89,7 @@ def _refusal(top: Path, target: Path) -> str | None:
     """Why ``--redline`` must not write to ``target``; ``None`` if it may.
 
     It may write a new ``.docx`` file, or overwrite a redline it wrote itself
-    (marked with ``output.REDLINE_COMMENT``), and nothing else: never a
+    (marked with ``archive.REDLINE_COMMENT``), and nothing else: never a
     decision source, anything in ``decisions/`` or ``.git/``, or a file git
     tracks.
     """
@@ -112,6 +112,6 @@ def _refusal(top: Path, target: Path) -> str | None:
         return "git tracks it"
     if where.suffix.lower() != ".docx":
         return "a redline is a Word document: give a name ending .docx"
-    if target.exists() and output.zip_comment(target) != output.REDLINE_COMMENT:
+    if target.exists() and archive.zip_comment(target) != archive.REDLINE_COMMENT:
         return "it is not a redline that diff wrote"
     return None

@@ -16,7 +16,7 @@ import json
 from decision_papers.cli.common import build_by_id, parse
 from decision_papers.figures.ledger import Ledger
 from decision_papers.review.explain import entry_text
-from decision_papers.source.load import display_path
+from decision_papers.projects import display_path
 
 PROG = "python build.py explain"
 

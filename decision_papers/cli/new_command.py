@@ -22,13 +22,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from decision_papers import project as projects
+from decision_papers import projects
 from decision_papers.cli.common import parse
 from decision_papers.problems import ProblemsFound
 from decision_papers.render import templates
 from decision_papers.render.forms import load_form
 from decision_papers.source import folder as folders
-from decision_papers.source.load import display_path, load
+from decision_papers.source.load import load
+from decision_papers.projects import display_path
 from decision_papers.source.placeholders import PLACEHOLDER
 from decision_papers.source.validate import form_of, schema
 from decision_papers.source.walk import FIGURE_LEAVES, value_at

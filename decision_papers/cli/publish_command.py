@@ -8,11 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 from decision_papers.cli.common import iso_date, parse, print_problems, unique_sources
-from decision_papers import project
+from decision_papers import projects
 from decision_papers.pipeline import UsageError, build_all
 from decision_papers.review.publish import awaiting_record, held_back, ids_of, published_files, withdrawn
-from decision_papers.source.load import display_path
-from decision_papers.writers import output
+from decision_papers.projects import display_path
+from decision_papers import atomic
 
 
 def main(argv, stdout, stderr) -> int:
@@ -35,7 +35,7 @@ def main(argv, stdout, stderr) -> int:
         print(f"error: {display_path(outdir)} is a file, not a folder; give publish a folder "
               "to write the publication set into.", file=stderr)
         return 2
-    here = project.current()
+    here = projects.current()
     sources = unique_sources(args.sources) or here.sources()
     try:
         papers = build_all(sources, here.out)  # Part 2 is not even built
@@ -47,10 +47,10 @@ def main(argv, stdout, stderr) -> int:
         with contextlib.suppress(OSError):  # if it cannot be made, the writes say why
             outdir.mkdir(parents=True, exist_ok=True)
     try:
-        with output.locked(outdir) if outdir.is_dir() else contextlib.nullcontext():
-            output.sweep(outdir)
+        with atomic.locked(outdir) if outdir.is_dir() else contextlib.nullcontext():
+            atomic.sweep(outdir)
             failed += _publish(papers, args.as_of, outdir, not args.sources, stdout, stderr)
-    except output.Busy as exc:
+    except atomic.Busy as exc:
         print(f"error: {exc}", file=stderr)
         return 2
     return 1 if failed else 0
@@ -80,9 +80,9 @@ def _publish(papers, as_of: dt.date, outdir: Path, complete: bool, stdout, stder
                 print(f"held back {name}: {reason}", file=stdout)
             continue
         try:
-            output.write_together({outdir / file_name: data
+            atomic.write_together({outdir / file_name: data
                                    for file_name, data in sorted(paper.outputs.items())})
-        except output.WriteFailed as exc:
+        except atomic.WriteFailed as exc:
             print(f"error: {exc}; {name} was not published.", file=stderr)
             failed += 1
             continue
@@ -103,7 +103,7 @@ def _remove(pid: str, files: list[Path], reason: str, stdout, stderr) -> int:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            print(f"error: cannot remove {display_path(path)}: {output.plain_reason(exc)}; "
+            print(f"error: cannot remove {display_path(path)}: {atomic.plain_reason(exc)}; "
                   f"{pid} is still published, but should not be: {reason}.", file=stderr)
             return 1
     print(f"removed {pid}: {reason}", file=stdout)

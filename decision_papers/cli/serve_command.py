@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from decision_papers import project as projects
+from decision_papers import projects
 from decision_papers.cli.common import parse
 from decision_papers.preview.server import HOST, make_server
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from decision_papers import project as projects
+from decision_papers import projects
+from decision_papers.projects import RULES_DIR
 from decision_papers.figures import formatting as fmt
 from decision_papers.problems import Place, Problem, ProblemsFound, shorten
-from decision_papers.source.load import Source, display_path, load
+from decision_papers.source.load import Source, load
+from decision_papers.projects import display_path
 
-RULES_DIR = projects.RULES_DIR
 _MENTION = re.compile(r"\b((?:thresholds|rates)\.[a-z0-9_]+)")
 IMPLIED = {"vat": ("rates.vat",)}
 """Rules a source block uses without naming them: a VAT block takes the VAT rate."""

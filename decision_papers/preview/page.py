@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jinja2
 
-from decision_papers import project as projects
+from decision_papers import projects
 from decision_papers.review.explain import entry_text
 from decision_papers.document.model import Heading, NumberedParagraph, Paragraph, plain
 from decision_papers.pipeline import build_all

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from decision_papers import project as projects
+from decision_papers import projects
 from decision_papers.preview import page
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -18,13 +18,13 @@ import jinja2
 import jinja2.ext
 from jinja2.lexer import Token
 
-from decision_papers import project as projects
+from decision_papers import projects
+from decision_papers.projects import TEMPLATES_DIR
 from decision_papers.document import from_markdown
 from decision_papers.problems import Place, Problem
 from decision_papers.render.prose import escape
-from decision_papers.source.load import display_path
+from decision_papers.projects import display_path
 
-TEMPLATES_DIR = projects.TEMPLATES_DIR
 LAYOUT = "layout.md.j2"
 
 

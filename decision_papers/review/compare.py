@@ -24,15 +24,15 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from decision_papers.writers import output
+from decision_papers import atomic
+from decision_papers.word import archive
 
-from decision_papers import pipeline, project
-from decision_papers.figures.thresholds import RULES_DIR
+from decision_papers import pipeline, projects
+from decision_papers.projects import RULES_DIR, TEMPLATES_DIR
 from decision_papers.problems import printable
-from decision_papers.render.templates import TEMPLATES_DIR
-from decision_papers.review import git
-from decision_papers.review.git import GitError
-from decision_papers.source.load import MAX_BYTES, display_path
+from decision_papers import git
+from decision_papers.git import GitError
+from decision_papers.projects import MAX_BYTES, display_path
 
 WORKING_TREE = "working tree"
 
@@ -71,7 +71,7 @@ def snapshot(top: Path, rev: str, notes: list[tuple[str, str]], stderr
     None, as a build would: they are the user's to fix.
     """
     if rev == WORKING_TREE:
-        here = project.Project(top)
+        here = projects.Project(top)
         built = _build(here)
         bad = [p for p in built if p.failed]
         for paper in bad:
@@ -83,7 +83,7 @@ def snapshot(top: Path, rev: str, notes: list[tuple[str, str]], stderr
                                  lambda name, data: _same_on_disk(here.out / name, data))
                 for paper in built}
     with _checkout(top, rev) as tree:
-        built = _build(project.Project(tree))
+        built = _build(projects.Project(tree))
     committed = _committed(top, rev)
 
     def same(name: str, data: bytes) -> bool | None:
@@ -122,7 +122,7 @@ def _built(paper, rev: str, notes: list[tuple[str, str]], same) -> dict[str, byt
     return {name[len(paper.id):]: data for name, data in paper.outputs.items()}
 
 
-def _build(here: project.Project) -> list[pipeline.Paper]:
+def _build(here: projects.Project) -> list[pipeline.Paper]:
     """Build every source of ``here`` in memory, writing nothing.
 
     A revision's own ``templates/`` and ``rules/`` are used where it has them
@@ -211,14 +211,13 @@ def _unreadable(suffix: str, data: bytes) -> str | None:
     """Why a committed output cannot be compared (what ``report_paper`` and the redline
     read), or None when it can."""
     if suffix == ".docx":
-        from decision_papers.review import read_docx
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                read_docx.check_archive(archive)
-                archive.getinfo("word/document.xml")
+            with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+                archive.check_archive(zipped)
+                zipped.getinfo("word/document.xml")
         except KeyError:
             return "not a Word document: it has no word/document.xml"
-        except (zipfile.BadZipFile, read_docx.Refused, ValueError) as exc:
+        except (zipfile.BadZipFile, archive.Refused, ValueError) as exc:
             return f"not a Word document: {exc}"
         return None
     try:
@@ -353,7 +352,7 @@ def decisions(top: Path, rev: str) -> set[str]:
     ``out/<id>.md``): listed, not built, so a bad argument is refused at once."""
     if rev == WORKING_TREE:
         files = [p.relative_to(top).as_posix()
-                 for p in [*project.Project(top).sources(), *(top / "out").glob("*.md")]]
+                 for p in [*projects.Project(top).sources(), *(top / "out").glob("*.md")]]
     else:
         files = git.run(top, "ls-tree", "-z", "--name-only", rev, "--", "decisions/", "out/"
                         ).decode("utf-8", "surrogateescape").split("\0")
@@ -424,12 +423,12 @@ def write_redline(changed, old, new, target: Path, stamp: tuple[str, dt.datetime
     Its tracked changes carry ``stamp``, ``(author, date)`` (``changed_by``).
 
     The document is marked as a redline by its zip comment,
-    ``output.REDLINE_COMMENT`` (Word ignores it, and drops it if the file is
+    ``archive.REDLINE_COMMENT`` (Word ignores it, and drops it if the file is
     saved again), so a later ``diff --redline`` may overwrite it and nothing
     else; ``diff_command`` checks the target before anything is compared.
     """
-    from decision_papers.review import read_docx
     from decision_papers.review import redline
+    from decision_papers.word import reader
     both = [pid for pid in changed if old.get(pid) and new.get(pid)]
     if len(both) != 1:
         print("error: --redline needs exactly one changed paper; name the decision.",
@@ -437,17 +436,17 @@ def write_redline(changed, old, new, target: Path, stamp: tuple[str, dt.datetime
         return 2
     pid = both[0]
     try:
-        before = read_docx.read(io.BytesIO(old[pid][".docx"]))
-        after = read_docx.read(io.BytesIO(new[pid][".docx"]))
+        before = reader.read(io.BytesIO(old[pid][".docx"]))
+        after = reader.read(io.BytesIO(new[pid][".docx"]))
     except Exception as exc:  # a zip Word cannot read: say so, never a traceback
         print(f"error: out/{pid}.docx cannot be read as a Word document "
               f"({type(exc).__name__}); rebuild it and commit out/.", file=stderr)
         return 1
-    data = output.normalise_docx(redline.render(before, after, *stamp, looks=new[pid][".docx"]),
-                                 output.REDLINE_COMMENT)
+    data = archive.normalise_docx(redline.render(before, after, *stamp, looks=new[pid][".docx"]),
+                                 archive.REDLINE_COMMENT)
     try:
-        output.write_atomic(target, data)
-    except output.WriteFailed as exc:
+        atomic.write_atomic(target, data)
+    except atomic.WriteFailed as exc:
         print(f"error: {exc}.", file=stderr)
         return 1
     print(f"redline of {pid} written to {display_path(target)}", file=stdout)

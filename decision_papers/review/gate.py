@@ -8,9 +8,10 @@ no Part 2 (confidential) paper sits in the repository.
 from __future__ import annotations
 
 from decision_papers import pipeline
-from decision_papers import project as projects
-from decision_papers import record as records
-from decision_papers.review import git, history, part2_guard
+from decision_papers import projects
+from decision_papers import records
+from decision_papers import git
+from decision_papers.review import history, part2_guard
 
 
 def findings(papers, here: projects.Project, out_dir, complete: bool) -> tuple[list[str], list[str]]:

@@ -16,10 +16,10 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from decision_papers import record as records
+from decision_papers import records
 from decision_papers.problems import printable
-from decision_papers.project import Project
-from decision_papers.review import git
+from decision_papers.projects import Project
+from decision_papers import git
 
 _NO_BLOB = "0" * 40
 

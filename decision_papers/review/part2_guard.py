@@ -13,8 +13,9 @@ import os
 from pathlib import Path
 
 from decision_papers.problems import Problem
-from decision_papers.review import git
-from decision_papers.source.load import Source, display_path
+from decision_papers import git
+from decision_papers.source.load import Source
+from decision_papers.projects import display_path
 from decision_papers.source.part2_file import location_path
 
 PART2_SUFFIXES = (".part2.docx", ".part2.md")

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from decision_papers.figures import formatting as fmt
-from decision_papers.project import declared_id
+from decision_papers.projects import declared_id
 
 
 def held_back(paper, as_of: dt.date) -> str | None:

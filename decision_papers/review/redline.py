@@ -20,7 +20,7 @@ properties), with the old text woven in as native tracked changes:
    the new paper are inserted paragraphs (or rows), units only in the old one
    deleted paragraphs (or rows).
 
-All raw XML lives in ``docx_xml``; this module uses python-docx proxies.
+All raw XML lives in ``word.ooxml``; this module uses python-docx proxies.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from itertools import groupby
 
 
 from decision_papers.document import styles
-from decision_papers.writers import docx_xml
+from decision_papers.word import ooxml
 
 
 from decision_papers.writers import docx as write_docx
@@ -473,12 +473,12 @@ class _Writer:
         unit = new or old
         paragraph = self.word.add_paragraph(style=unit.style)
         if old is None:
-            docx_xml.track_paragraph_mark(paragraph, "ins", *self._rev())
+            ooxml.track_paragraph_mark(paragraph, "ins", *self._rev())
         elif new is None:
-            docx_xml.track_paragraph_mark(paragraph, "del", *self._rev())
+            ooxml.track_paragraph_mark(paragraph, "del", *self._rev())
         elif old.style != new.style:
             old_id = None if old.style is None else self.word.styles[old.style].style_id
-            docx_xml.track_style_change(paragraph, old_id, *self._rev())
+            ooxml.track_style_change(paragraph, old_id, *self._rev())
         self._runs(paragraph, self._segments(
             old and old.spans, new and new.spans, old and old.prefix, new and new.prefix))
 
@@ -493,7 +493,7 @@ class _Writer:
                     run.italic = True
                 runs.append(run)
             if tag != "equal":
-                docx_xml.track_runs(runs, "del" if tag == "delete" else "ins", *self._rev())
+                ooxml.track_runs(runs, "del" if tag == "delete" else "ins", *self._rev())
 
     def _row(self, old: Unit | None, new: Unit | None) -> None:
         unit = new or old
@@ -513,11 +513,11 @@ class _Writer:
             self.table_old.add(old.table)
         row = self.table.add_row()
         if unit.header:
-            docx_xml.repeat_as_header_row(row)
+            ooxml.repeat_as_header_row(row)
         if old is None:
-            docx_xml.track_row(row, "ins", *self._rev())
+            ooxml.track_row(row, "ins", *self._rev())
         elif new is None:
-            docx_xml.track_row(row, "del", *self._rev())
+            ooxml.track_row(row, "del", *self._rev())
         for k, cell in enumerate(row.cells):
             self._runs(cell.paragraphs[0], self._segments(
                 old and old.cells[k], new and new.cells[k]))

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from decision_papers.problems import Place, Problem, ProblemsFound, json_path
-from decision_papers.source.load import MAX_BYTES, Source, display_path, load
+from decision_papers.source.load import Source, load
+from decision_papers.projects import MAX_BYTES, display_path
 from decision_papers.source.walk import value_at
 
 DECISION = "decision.json"

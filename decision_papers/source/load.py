@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from decision_papers.problems import Place, Problem, ProblemsFound, json_path, shorten
-from decision_papers.project import MAX_BYTES, display_path  # noqa: F401 - where they were
+from decision_papers.projects import MAX_BYTES, display_path
 
 
 

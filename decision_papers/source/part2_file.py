@@ -16,7 +16,8 @@ from pathlib import Path
 
 from decision_papers.problems import Place, Problem, ProblemsFound, json_path
 from decision_papers.render.prose import control_characters
-from decision_papers.source.load import Source, display_path, load
+from decision_papers.source.load import Source, load
+from decision_papers.projects import display_path
 from decision_papers.source.validate import validate
 
 MATERIAL = ("exemption", "paragraphs", "figures", "annexes")

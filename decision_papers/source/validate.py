@@ -40,11 +40,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from jsonschema.exceptions import best_match
 
-from decision_papers import project as projects
+from decision_papers import projects
+from decision_papers.projects import SCHEMA_DIR
 from decision_papers.problems import Place, Problem, json_path, shorten
 from decision_papers.source.load import Source
 
-SCHEMA_DIR = projects.SCHEMA_DIR
 COMMON = "common.schema.json"
 _COMMON_REF = "../" + COMMON
 

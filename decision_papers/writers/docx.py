@@ -28,11 +28,11 @@ from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED
                                              NUMBERED_SUB, PARAGRAPH, TABLE, bullet_style, holds_ticks, list_bullet,
                                              numbered_style, writer_styles)
 from decision_papers.problems import printable
-from decision_papers.review import accessibility, read_docx
-from decision_papers.review.accessibility import MIN_CONTRAST
-from decision_papers.source.load import display_path
-from decision_papers.writers import docx_xml
-from decision_papers.writers.output import plain_reason
+from decision_papers.word import accessibility, archive, reader
+from decision_papers.word.accessibility import MIN_CONTRAST
+from decision_papers.projects import display_path
+from decision_papers.word import ooxml
+from decision_papers.atomic import plain_reason
 from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Table
 
 BULLET_INDENT = Cm(0.63)
@@ -79,7 +79,7 @@ class _Out:
             if style not in self._ids:  # None for the default style, as python-docx sets it
                 self._ids[style] = self.word.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
             if self._ids[style] is not None:
-                docx_xml.set_paragraph_style(paragraph, self._ids[style])
+                ooxml.set_paragraph_style(paragraph, self._ids[style])
         return paragraph
 
 
@@ -107,9 +107,9 @@ def new_document(doc: Document, reference: Path | None = None, data: bytes | Non
     if reference is not None:
         return _from_reference(doc, Path(reference), data)
     word = new_docx()
-    docx_xml.drop_template_leftovers(word)
-    docx_xml.scrub_settings(word, doc.meta.language)
-    docx_xml.strip_revision_ids(word)
+    ooxml.drop_template_leftovers(word)
+    ooxml.scrub_settings(word, doc.meta.language)
+    ooxml.strip_revision_ids(word)
     _page_setup(word, doc)
     _styles(word, doc)
     _properties(word, doc)
@@ -125,21 +125,21 @@ def save(word) -> bytes:
 
 def _from_reference(doc: Document, path: Path, data: bytes | None = None):
     word = open_reference(path, data)
-    docx_xml.drop_reference_leftovers(word)
-    docx_xml.scrub_settings(word, doc.meta.language)
-    docx_xml.strip_revision_ids(word)
+    ooxml.drop_reference_leftovers(word)
+    ooxml.scrub_settings(word, doc.meta.language)
+    ooxml.strip_revision_ids(word)
     section = word.sections[0]
     for kind in ("", "first_page_", "even_page_"):  # every header and footer a page may show
         for part, line in ((getattr(section, f"{kind}header"), _header_line),
                            (getattr(section, f"{kind}footer"), _footer_line)):
             if kind and part.is_linked_to_previous:
                 continue  # not defined: those pages show the primary one
-            docx_xml.strip_revision_ids_from(part._element)  # noqa: SLF001
+            ooxml.strip_revision_ids_from(part._element)  # noqa: SLF001
             paragraph = part.paragraphs[0] if part.paragraphs else part.add_paragraph()
             paragraph.clear()
             line(paragraph, doc)
-    docx_xml.set_default_language(word, doc.meta.language)
-    docx_xml.clear_core_properties(word)
+    ooxml.set_default_language(word, doc.meta.language)
+    ooxml.clear_core_properties(word)
     _properties(word, doc)
     return word
 
@@ -171,13 +171,13 @@ def open_reference(path: Path, data: bytes | None = None):
         digest = hashlib.sha256(data).digest()
         if digest in _CHECKED:  # a batch checks each form's reference document once
             word = new_docx(io.BytesIO(data))
-            docx_xml.empty_body(word)
+            ooxml.empty_body(word)
             return word
         with io.BytesIO(data) as handle:
             try:
-                with zipfile.ZipFile(handle) as archive:
-                    read_docx.check_archive(archive)
-            except read_docx.Refused as exc:
+                with zipfile.ZipFile(handle) as zipped:
+                    archive.check_archive(zipped)
+            except archive.Refused as exc:
                 raise ReferenceProblem(path, f"{shown} is refused: {exc}") from None
             except (zipfile.BadZipFile, ValueError, EOFError):
                 raise ReferenceProblem(
@@ -203,7 +203,7 @@ def open_reference(path: Path, data: bytes | None = None):
         if len(missing) > 1:
             missing[-1] = f"and {missing[-1]}"
         raise ReferenceProblem(path, f"{shown} has {'; '.join(missing)}.", _STYLE_HINT)
-    if not docx_xml.empty_body(word):
+    if not ooxml.empty_body(word):
         raise ReferenceProblem(path, f"{shown} has no page setup (the section properties "
                                "that end a document's body).", "save it again from Word.")
     _CHECKED.add(digest)
@@ -257,13 +257,13 @@ def _footer_line(footer, doc: Document) -> None:
         footer.add_run(doc.meta.marking).bold = True
         footer.add_run("\t")
     footer.add_run(f"{doc.meta.form_version}\tPage ")
-    docx_xml.add_field(footer, "PAGE")
+    ooxml.add_field(footer, "PAGE")
     footer.add_run(" of ")
-    docx_xml.add_field(footer, "NUMPAGES")
+    ooxml.add_field(footer, "NUMPAGES")
 
 
 def _styles(word, doc: Document) -> None:
-    docx_xml.set_default_language(word, doc.meta.language)
+    ooxml.set_default_language(word, doc.meta.language)
     add_paper_styles(word)
 
 
@@ -276,11 +276,11 @@ def add_paper_styles(word) -> None:
     normal = styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(11)
     normal.paragraph_format.space_after = Pt(6)
-    docx_xml.set_font_everywhere(normal, FONT)
+    ooxml.set_font_everywhere(normal, FONT)
     for name in ("Title", "Heading 1", "Heading 2", "Header", "Footer"):
         style = styles[name]
         style.font.color.rgb = RGBColor(0, 0, 0)
-        docx_xml.set_font_everywhere(style, FONT)
+        ooxml.set_font_everywhere(style, FONT)
     styles["Title"].font.size = Pt(18)
     styles["Title"].paragraph_format.keep_with_next = True  # as Heading 1 and 2 already are
     numbered = styles.add_style(NUMBERED, WD_STYLE_TYPE.PARAGRAPH)
@@ -324,13 +324,13 @@ def _properties(word, doc: Document) -> None:
 
 def _spans(paragraph, spans) -> None:
     for span in spans:
-        docx_xml.add_text_run(paragraph, span.text, span.bold, span.italic)
+        ooxml.add_text_run(paragraph, span.text, span.bold, span.italic)
 
 
 def _heading(out: _Out, block: Heading, depth: int) -> None:
     paragraph = out.paragraph(HEADING_STYLES[block.level])
     if block.number:
-        docx_xml.add_text_run(paragraph, f"{block.number}. ")
+        ooxml.add_text_run(paragraph, f"{block.number}. ")
     _spans(paragraph, block.spans)
 
 
@@ -341,7 +341,7 @@ def _paragraph(out: _Out, block: Paragraph, depth: int) -> None:
 def _numbered(out: _Out, block: NumberedParagraph, depth: int) -> None:
     first, *rest = block.blocks
     paragraph = out.paragraph(numbered_style(block.level))
-    docx_xml.add_text_run(paragraph, f"{block.label}\t")
+    ooxml.add_text_run(paragraph, f"{block.label}\t")
     _spans(paragraph, first.spans)
     for inner in rest:
         HANDLERS[type(inner)](out, inner, 1)
@@ -361,11 +361,11 @@ def _table(out: _Out, block: Table, depth: int) -> None:
     table = word.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = word.styles["Table Grid"]
     header = table.rows[0]
-    docx_xml.repeat_as_header_row(header)
+    ooxml.repeat_as_header_row(header)
     for cell, spans in zip(header.cells, block.header):
         paragraph = cell.paragraphs[0]
         for span in spans:
-            docx_xml.add_text_run(paragraph, span.text, bold=True)
+            ooxml.add_text_run(paragraph, span.text, bold=True)
     for row, cells in zip(table.rows[1:], block.rows):
         for cell, spans in zip(row.cells, cells):
             _spans(cell.paragraphs[0], spans)
@@ -387,7 +387,7 @@ def lay_out_table(table, body: list[list[str]] | None = None) -> None:
     body cell, where the writer knows it (reading it back from Word is slow).
     """
     for row in table.rows:  # a row split across pages is hard to follow
-        docx_xml.keep_row_on_one_page(row)
+        ooxml.keep_row_on_one_page(row)
     columns = len(table.columns)
     if columns < 2:
         return

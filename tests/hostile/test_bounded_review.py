@@ -18,7 +18,8 @@ import pytest
 from lxml import etree
 
 from decision_papers.document.model import Document, Metadata, Paragraph, Span
-from decision_papers.review import read_docx, redline
+from decision_papers.review import redline
+from decision_papers.word import archive, reader
 from support import ROOT, run
 
 EXAMPLE_DOCX = ROOT / "out" / "pcd-1717.docx"
@@ -44,8 +45,8 @@ def _here(tmp_path, monkeypatch):
 
 
 def test_textconv_refuses_a_zip_bomb_before_expanding_it(tmp_path):
-    with zipfile.ZipFile(EXAMPLE_DOCX) as archive:
-        document = archive.read("word/document.xml")
+    with zipfile.ZipFile(EXAMPLE_DOCX) as zipped:
+        document = zipped.read("word/document.xml")
     # 20 MB of blank space inside the body: still a valid paper, about 20 kB zipped
     padded = document.replace(b"</w:body>", b" " * 20_000_000 + b"</w:body>")
     bomb = Path("bomb.docx")
@@ -55,20 +56,20 @@ def test_textconv_refuses_a_zip_bomb_before_expanding_it(tmp_path):
     assert result.code == 1
     assert result.out == ""
     size = len(padded)
-    with zipfile.ZipFile(bomb) as archive:
-        packed = archive.getinfo("word/document.xml").compress_size
+    with zipfile.ZipFile(bomb) as zipped:
+        packed = zipped.getinfo("word/document.xml").compress_size
     assert result.err == (
         f"{bomb}: error: refused: word/document.xml would expand from {packed:,} to "
         f"{size:,} bytes ({size // packed:,} times); a Word paper's parts expand at most "
-        f"{read_docx.MAX_RATIO} times, so this looks like a zip bomb.\n")
+        f"{archive.MAX_RATIO} times, so this looks like a zip bomb.\n")
 
 
 def test_textconv_refuses_a_docx_larger_than_any_paper_once_expanded(tmp_path, monkeypatch):
-    monkeypatch.setattr(read_docx, "MAX_TOTAL", 50_000)  # the lean paper expands to ~60 KB
+    monkeypatch.setattr(archive, "MAX_TOTAL", 50_000)  # the lean paper expands to ~60 KB
     stored = Path("stored.docx")
     _repack(stored, {}, stored=True)  # ratio 1: only the total gives it away
-    with zipfile.ZipFile(stored) as archive:
-        total = sum(i.file_size for i in archive.infolist())
+    with zipfile.ZipFile(stored) as zipped:
+        total = sum(i.file_size for i in zipped.infolist())
     assert total > 50_000
     result = run("textconv", stored)
     assert result.code == 1
@@ -79,34 +80,34 @@ def test_textconv_refuses_a_docx_larger_than_any_paper_once_expanded(tmp_path, m
 
 def test_textconv_refuses_an_archive_of_too_many_parts(tmp_path):
     crowded = Path("crowded.docx")
-    _repack(crowded, {f"customXml/item{n}.xml": b"<a/>" for n in range(read_docx.MAX_PARTS)})
+    _repack(crowded, {f"customXml/item{n}.xml": b"<a/>" for n in range(archive.MAX_PARTS)})
     result = run("textconv", crowded)
     assert result.code == 1
     assert result.err == (
-        f"{crowded}: error: refused: it has {read_docx.MAX_PARTS + 13:,} parts; a Word paper "
-        f"has at most {read_docx.MAX_PARTS:,}.\n")
+        f"{crowded}: error: refused: it has {archive.MAX_PARTS + 13:,} parts; a Word paper "
+        f"has at most {archive.MAX_PARTS:,}.\n")
 
 
 def test_the_limits_leave_room_for_the_largest_paper():
     # a 2 MB source (the most load() accepts) gives a DOCX of about 8 MB expanded, whose
     # most compressible part (17,000 identical paragraphs) expands about 230 times
-    assert read_docx.MAX_TOTAL >= 4 * 8_000_000
-    assert read_docx.MAX_RATIO >= 2 * 230
-    with zipfile.ZipFile(EXAMPLE_DOCX) as archive:
-        read_docx.check_archive(archive)  # the bundled paper passes
+    assert archive.MAX_TOTAL >= 4 * 8_000_000
+    assert archive.MAX_RATIO >= 2 * 230
+    with zipfile.ZipFile(EXAMPLE_DOCX) as zipped:
+        archive.check_archive(zipped)  # the bundled paper passes
 
 
 def test_a_bomb_given_as_bytes_is_refused_too():
-    with zipfile.ZipFile(EXAMPLE_DOCX) as archive:
-        document = archive.read("word/document.xml")
+    with zipfile.ZipFile(EXAMPLE_DOCX) as zipped:
+        document = zipped.read("word/document.xml")
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as dst, \
             zipfile.ZipFile(EXAMPLE_DOCX) as src:
         for info in src.infolist():
             dst.writestr(info.filename, src.read(info.filename) if info.filename !=
                          "word/document.xml" else document + b" " * 40_000_000)
-    with pytest.raises(read_docx.Refused, match="looks like a zip bomb"):
-        read_docx.read(io.BytesIO(data.getvalue()))
+    with pytest.raises(archive.Refused, match="looks like a zip bomb"):
+        reader.read(io.BytesIO(data.getvalue()))
 
 
 # --- redline work is near-linear ------------------------------------------------------------
@@ -151,8 +152,8 @@ def counted(monkeypatch):
 
 def _paragraph_marks(data: bytes) -> tuple[int, int, int]:
     """(inserted paragraphs, deleted paragraphs, paragraphs with changed words)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        body = etree.fromstring(zipped.read("word/document.xml")).find(f"{W}body")
     inserted = deleted = edited = 0
     for paragraph in body.iter(f"{W}p"):
         mark = paragraph.find(f"{W}pPr/{W}rPr")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from decision_papers.writers import output
+from decision_papers import atomic
 from support import EXAMPLE, MINIMAL, ROOT, run
 
 SUFFIXES = (".docx", ".figures.json", ".md")
@@ -210,9 +210,9 @@ def test_the_sweep_removes_only_a_dead_builds_temporary_files(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     try:
-        mine = out / f"{output.TEMP_PREFIX}minimal.md.{live.pid}-0a1b2c3d.tmp"
-        gone = out / f"{output.TEMP_PREFIX}minimal.md.{dead.pid}-0a1b2c3d.tmp"
-        older = out / f"{output.TEMP_PREFIX}minimal.docx.{dead.pid}.tmp"  # before pid-token
+        mine = out / f"{atomic.TEMP_PREFIX}minimal.md.{live.pid}-0a1b2c3d.tmp"
+        gone = out / f"{atomic.TEMP_PREFIX}minimal.md.{dead.pid}-0a1b2c3d.tmp"
+        older = out / f"{atomic.TEMP_PREFIX}minimal.docx.{dead.pid}.tmp"  # before pid-token
         for path in (mine, gone, older):
             path.write_bytes(b"half written")
         assert run(MINIMAL, "--out", out, "-q").code == 0
@@ -225,14 +225,14 @@ def test_the_sweep_removes_only_a_dead_builds_temporary_files(tmp_path):
 
 def hold_lock(out: Path):
     out.mkdir(exist_ok=True)
-    handle = open(out / output.LOCK_NAME, "a")
+    handle = open(out / atomic.LOCK_NAME, "a")
     fcntl.flock(handle, fcntl.LOCK_EX)
     return handle
 
 
 def test_a_build_waits_for_the_folder_lock_then_gives_up_clearly(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(output, "LOCK_TIMEOUT", 0.5)
+    monkeypatch.setattr(atomic, "LOCK_TIMEOUT", 0.5)
     handle = hold_lock(Path("out"))
     try:
         started = time.monotonic()

@@ -206,12 +206,12 @@ def test_ctrl_c_during_a_build_is_one_line_and_exit_130(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_in_textconv_is_one_line_and_exit_130(monkeypatch):
-    from decision_papers.review import read_docx
+    from decision_papers.word import archive, reader
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(read_docx, "read", interrupted)
+    monkeypatch.setattr(reader, "read", interrupted)
     result = run("textconv", ROOT / "out" / "pcd-1717.docx")
     assert (result.code, result.out, result.err) == (130, "", INTERRUPTED)
 

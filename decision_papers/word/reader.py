@@ -19,52 +19,9 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from decision_papers.document.model import BulletList, Document, Heading, Metadata, NumberedParagraph, Paragraph, Span, Table
 from decision_papers.document.styles import CONTINUED, HEADING_LEVELS, NUMBERED_BULLET, NUMBERED_LEVELS
-from decision_papers.problems import printable
+from decision_papers.word.archive import check_archive
 
 _HEADING_NUMBER = re.compile(r"^(\d+)\. ")
-
-MAX_TOTAL = 32 * 1024 * 1024
-"""Most bytes a DOCX's parts may expand to, all together.  The largest paper a
-source can make (2 MB, 17,000 paragraphs) expands to about 8 MB."""
-
-MAX_RATIO = 500
-"""Most times one part may expand (once over ``RATIO_FLOOR``).  Real papers' parts
-expand under 70 times, and 230 for 17,000 identical paragraphs; deflate's
-ceiling, a zip bomb's, is about 1,030."""
-
-RATIO_FLOOR = 1024 * 1024
-"""Parts smaller than this expanded are never refused for their ratio."""
-
-MAX_PARTS = 1000
-"""Most parts (zip members) a DOCX may have; a paper has 13."""
-
-
-class Refused(ValueError):
-    """The file is refused before anything in it is expanded; the message says why."""
-
-
-def check_archive(archive: zipfile.ZipFile) -> None:
-    """Refuse a zip bomb from its directory alone, before any part is expanded.
-
-    The sizes checked are the ones the directory declares, and ``zipfile``
-    never expands a part beyond its declared size (it stops there and then
-    fails the CRC check), so they bound what reading can cost.
-    """
-    infos = archive.infolist()
-    if len(infos) > MAX_PARTS:
-        raise Refused(f"it has {len(infos):,} parts; a Word paper has at most {MAX_PARTS:,}.")
-    for info in infos:
-        ratio = info.file_size // max(info.compress_size, 1)
-        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise Refused(
-                f"{printable(info.filename)} would expand from {info.compress_size:,} to "
-                f"{info.file_size:,} bytes ({ratio:,} times); a Word paper's parts expand at "
-                f"most {MAX_RATIO} times, so this looks like a zip bomb.")
-    total = sum(info.file_size for info in infos)
-    if total > MAX_TOTAL:
-        raise Refused(f"its parts would expand to {total:,} bytes, more than the "
-                      f"{MAX_TOTAL:,} a Word paper can need, so this looks like a zip bomb.")
-
 
 def read(path) -> Document:
     """Read a paper's DOCX (a path or a binary file object) back into a ``Document``.
@@ -74,8 +31,8 @@ def read(path) -> Document:
     if not hasattr(path, "read"):
         with open(path, "rb") as handle:  # one open file: checked is what is read
             return read(handle)
-    with zipfile.ZipFile(path) as archive:
-        check_archive(archive)
+    with zipfile.ZipFile(path) as zipped:
+        check_archive(zipped)
     path.seek(0)
     word = docx.Document(path)
     blocks: list = []

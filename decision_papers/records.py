@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from decision_papers.project import Project
+from decision_papers.projects import Project
 
 FORMAT = 1
 """The record file format; a newer one is refused, not misread."""

@@ -1,8 +1,6 @@
-"""Last step: write outputs so that they are reproducible and never half-made.
+"""Writing files so that they are never half-made, and taking turns on a folder.
 
-A DOCX is a zip, and zip entries carry timestamps; python-docx stamps the
-current time.  ``normalise_docx`` rewrites the archive with a fixed time and
-a fixed entry order.  ``write_atomic`` writes to a temporary file in the same
+``write_atomic`` writes to a temporary file in the same
 folder and renames it over the target, so a killed build leaves either the
 old file or the new one, never a partial file.  ``write_together`` does the
 same for all the files of one paper: every temporary file is written first,
@@ -22,57 +20,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 import re
 import shutil
 import time
-import zipfile
 from pathlib import Path
 
-from decision_papers.source.load import display_path
+from decision_papers.projects import display_path
 
 try:
     import fcntl
 except ImportError:  # not on Windows: builds there write unlocked
     fcntl = None
-
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-"""The earliest time a zip entry can hold; the same on every build."""
-
-
-def normalise_docx(data: bytes, comment: bytes = b"") -> bytes:
-    """Re-pack a DOCX with fixed timestamps, attributes and entry order.
-
-    ``comment`` is the zip archive's comment, which Word ignores; ``diff
-    --redline`` marks its documents with one (see ``zip_comment``).
-    """
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            dst.comment = comment
-            for name in names:
-                info = zipfile.ZipInfo(name, ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 3
-                dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
-
-
-REDLINE_COMMENT = b"decision-papers diff --redline"
-"""The zip comment that marks a redline ``diff --redline`` wrote, so it may overwrite it."""
-
-
-def zip_comment(path: Path) -> bytes | None:
-    """The archive comment of the zip file at ``path``; ``None`` if it is not one."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return archive.comment
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return None
-
 
 TEMP_PREFIX = ".decision-papers-"
 """Temporary files start with this, so a later build can sweep any left behind.

@@ -31,7 +31,7 @@ from docx.styles import BabelFish
 from docx.table import Table as DocxTable
 
 from decision_papers.document.styles import HEADING_LEVELS, HEADING_STYLES, NUMBERED_LEVELS
-from decision_papers.review import read_docx
+from decision_papers.word import archive
 
 LANGUAGE = "en-GB"
 """The language every paper must declare."""
@@ -71,11 +71,11 @@ class Finding:
 def check(data: bytes) -> list[Finding]:
     """Every accessibility finding for the DOCX ``data``, in ``RULES`` order; ``[]`` if none.
 
-    Raises ``read_docx.Refused`` for a zip bomb, before anything in it is
+    Raises ``archive.Refused`` for a zip bomb, before anything in it is
     expanded; a file python-docx cannot read raises what python-docx raises.
     """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        read_docx.check_archive(archive)
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        archive.check_archive(zipped)
     paper = _Paper(docx.Document(io.BytesIO(data)))
     return [Finding(rule, message, hint)
             for rule, function in RULES.items() for message, hint in function(paper)]
