@@ -26,6 +26,7 @@ import shutil
 import time
 from pathlib import Path
 
+from decision_papers.errors import Failure, UsageError
 from decision_papers.projects import display_path
 
 try:
@@ -64,12 +65,18 @@ def plain_reason(error: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-class WriteFailed(Exception):
+class WriteFailed(Failure):
     """A file could not be written; nothing of the set was changed."""
+
+    rule = "write"
 
     def __init__(self, path: Path, error: OSError):
         self.path, self.error, self.reason = path, error, plain_reason(error)
         super().__init__(f"cannot write {display_path(path)}: {self.reason}")
+
+    def problem(self, source=None):
+        from decision_papers.problems import Place, Problem
+        return Problem(f"{self}.", (Place(display_path(source)),), rule=self.rule)
 
 
 def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
@@ -237,7 +244,7 @@ LOCK_TIMEOUT = 120.0
 """Seconds to wait for another build's lock before giving up."""
 
 
-class Busy(Exception):
+class Busy(UsageError):
     """Another build held the folder's lock for longer than ``LOCK_TIMEOUT``."""
 
 

@@ -16,7 +16,8 @@ as before.  Anything else is stale and is built, by the full pipeline, and
 ``--force`` builds every paper.  A paper whose Part 2 is kept in a file of
 its own is always built (whether git would commit that file can change with
 no input changing), and so is every paper of a ``--part2`` build, and of a
-``--pdf`` build (LibreOffice, which makes the PDF, is not an input it can hash).
+build that asks for a writer the cache cannot follow (``Writer.cached``: a PDF,
+made by LibreOffice, which is not an input it can hash).
 
 The manifest is the user's cache, not the project's: it is kept in the
 user's cache folder (``$XDG_CACHE_HOME``, else ``~/.cache``), one per output
@@ -24,7 +25,7 @@ folder, so OUT holds only the papers and nothing of it can be committed.
 Where no cache folder can be written, every build builds every paper.
 
 This module is imported on every build, so it imports only the standard
-library and the package's light modules: a rebuild with nothing to do never
+library and the package's light modules (the writer table among them): a rebuild with nothing to do never
 loads Jinja, python-docx, markdown-it or jsonschema.  For the same reason its
 classes are plain ones, not dataclasses (whose import costs more than the
 whole of such a rebuild's own work).
@@ -40,7 +41,7 @@ import stat
 import sys
 from pathlib import Path
 
-from decision_papers import __version__
+from decision_papers import __version__, writers
 from decision_papers import projects
 
 MANIFEST = "manifest.json"
@@ -53,16 +54,16 @@ class Settings:
     """What, besides a paper's own inputs, changes what its build writes or says."""
 
     def __init__(self, out_dir: Path, templates_dir: Path, rules_dir: Path,
-                 strict: bool = False, html: bool = False):
+                 strict: bool = False, requested=frozenset()):
         self.out_dir = out_dir
         """The folder the outputs go to (the manifest lives in it)."""
         self.templates_dir = templates_dir
         """The folder of form packs."""
         self.rules_dir = rules_dir
         """The folder of organisation rules files."""
-        self.strict, self.html = strict, html
-        """Warnings are errors; each paper's web page is an output too (a ``--pdf`` build
-        never uses the manifest)."""
+        self.strict, self.writers = strict, frozenset(requested)
+        """Warnings are errors; the optional writers asked for (``writers.WRITERS``), whose
+        files are outputs too."""
         self._digest: str | None = None
 
     def digest(self) -> str:
@@ -85,10 +86,16 @@ class Settings:
             "out": os.path.abspath(self.out_dir),
             "templates": os.path.abspath(self.templates_dir),
             "rules": os.path.abspath(self.rules_dir),
-            "options": [self.strict, self.html],
+            "options": [self.strict, sorted(self.writers)],
             "cwd": here,
             "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
         }, sort_keys=True).encode("utf-8"))
+
+
+def cacheable(requested) -> bool:
+    """Whether a build that asks for the optional writers ``requested`` may use the manifest:
+    not one whose files no hash can follow (a PDF, made by LibreOffice)."""
+    return all(w.cached for w in writers.chosen(requested))
 
 
 def tool_digest() -> str:

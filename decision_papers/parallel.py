@@ -1,8 +1,8 @@
 """``-j N``: build a batch's papers in N processes, and give them back in order.
 
-Each paper is built by exactly the steps one process takes (``pipeline``'s
-``build_one``); only the papers travel back, slimmed to what the batch
-checks and the writes need.  They are put back in the batch's sorted order
+Each paper is built by the function the batch gives (``pipeline.guarded``,
+exactly the steps one process takes); only the papers travel back, slimmed
+to what the batch checks and the writes need.  They are put back in the batch's sorted order
 before anything else happens, so the files written and the messages printed
 are the same, byte for byte, as a one-process build's.
 
@@ -18,7 +18,7 @@ import signal
 import sys
 from pathlib import Path
 
-from decision_papers import UsageError
+from decision_papers.errors import UsageError
 
 
 def default_jobs() -> int:
@@ -29,8 +29,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def build(paths: list[Path], settings: tuple, jobs: int, progress=None) -> list:
-    """The papers of ``paths`` (sorted), built in ``jobs`` processes.
+def build(paths: list[Path], one, jobs: int, progress=None) -> list:
+    """``one(path)`` for each of ``paths`` (sorted), run in ``jobs`` processes.
+
+    ``one`` must be picklable (a module's function, or a ``functools.partial``
+    of one): it is sent to the workers by name.
 
     Ctrl-C and SIGTERM are held back while the pool runs, and looked for
     between results: an exception raised by a signal handler inside the
@@ -50,7 +53,7 @@ def build(paths: list[Path], settings: tuple, jobs: int, progress=None) -> list:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context,
                                    initializer=_end_with, initargs=(os.getpid(), mask))
         try:
-            pending = {pool.submit(_build, path, settings): index
+            pending = {pool.submit(one, path): index
                        for index, path in enumerate(paths)}
             waiting, done = set(pending), 0
             while waiting and not stopped:
@@ -118,7 +121,3 @@ def _end_with(parent: int, mask=None) -> None:
     if os.getppid() != parent:  # the build ended before the guard was set
         os._exit(1)
 
-
-def _build(path: Path, settings: tuple):
-    from decision_papers import pipeline
-    return pipeline.slimmed(pipeline._guarded(path, *settings))  # noqa: SLF001

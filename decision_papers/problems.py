@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from decision_papers import UsageError  # noqa: F401 - the command's, raised by any step
+from decision_papers.errors import Failure
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,11 @@ class Problem:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(printable(line) for line in lines)
 
+    def as_error(self) -> Problem:
+        """This finding as an error (``--strict``; a record finding under ``--check``)."""
+        return self if self.severity == "error" else Problem(
+            self.message, self.places, self.hint, self.rule, "error", self.details)
+
     def line(self) -> str:
         """The problem on one line, its fix after it (``--check``: one line per finding)."""
         where = str(self.places[0]) if self.places else "build"
@@ -88,12 +93,15 @@ def printable(text: str) -> str:
     return _INVISIBLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
-class ProblemsFound(Exception):
-    """Raised by a pipeline step that collected problems it cannot get past."""
+class ProblemsFound(Failure):
+    """Raised by a step that collected problems it cannot get past."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+        self.found = list(problems)
+
+    def problems(self, source=None) -> list[Problem]:
+        return list(self.found)
 
 
 def json_path(parts) -> str:

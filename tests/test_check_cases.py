@@ -10,6 +10,12 @@ expected::
     --- expect
     <exact stderr>
 
+A case may start from another source with ``--- base`` (a path from the
+repository's top, such as ``decisions/kdr-2025-014.json``), and change its
+form's descriptor with ``--- form`` (merged into the pack's ``form.json``, in
+a copy of the form packs): a rule about what a form requires needs a form
+that requires more than its schema.
+
 The merge: objects merge key by key, recursively; any other value (a list
 included) replaces what was there; a key whose merged value is ``null`` is
 deleted.  The result is written as JSON indented by two spaces (keys in
@@ -30,12 +36,13 @@ against faults in the tool that no source can trigger.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from decision_papers.checks import RULES
-from support import MINIMAL, read_case, run
+from support import MINIMAL, ROOT, read_case, run
 
 CASES = sorted((Path(__file__).parent / "cases" / "checks").glob("*.case"))
 UNTESTABLE = {"unchecked"}
@@ -62,9 +69,9 @@ def _drop_nulls(value):
 
 
 def case_text(spec: dict[str, str]) -> str:
-    """The source a case describes: minimal.json with the case's merge applied."""
-    base = json.loads(MINIMAL.read_text(encoding="utf-8"))
-    change = json.loads(spec["merge"])
+    """The source a case describes: its base (minimal.json) with the case's merge applied."""
+    base = json.loads(_base(spec).read_text(encoding="utf-8"))
+    change = json.loads(spec.get("merge") or "{}")
     assert isinstance(change, dict), "a case's merge must be a JSON object"
     return json.dumps(_drop_nulls(merge(base, change)), indent=2, ensure_ascii=False) + "\n"
 
@@ -74,12 +81,28 @@ def expected_code(expect: str) -> int:
     return 1 if expect.endswith(NOT_BUILT) else 0
 
 
+def _base(spec: dict[str, str]) -> Path:
+    return ROOT / spec["base"].strip() if "base" in spec else MINIMAL
+
+
+def _form_packs(spec: dict[str, str]) -> list[str]:
+    """``--templates DIR`` for a case that changes its form's descriptor; else none."""
+    if "form" not in spec:
+        return []
+    shutil.copytree(ROOT / "templates", "templates")
+    pack = json.loads(_base(spec).read_text(encoding="utf-8"))["form"]["template"]
+    descriptor = Path("templates") / pack / "form.json"
+    data = merge(json.loads(descriptor.read_text(encoding="utf-8")), json.loads(spec["form"]))
+    descriptor.write_text(json.dumps(_drop_nulls(data), indent=2), encoding="utf-8")
+    return ["--templates", "templates"]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_check_case(case, tmp_path, monkeypatch):
     spec = read_case(case)
     monkeypatch.chdir(tmp_path)
     Path("minimal.json").write_text(case_text(spec), encoding="utf-8")
-    result = run("minimal.json", "--out", "out")
+    result = run("minimal.json", "--out", "out", *_form_packs(spec))
     expect = spec["expect"]
     assert result.err == (expect + "\n" if expect else "")
     assert result.code == expected_code(expect)

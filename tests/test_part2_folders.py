@@ -136,7 +136,7 @@ def test_a_part2_file_inside_the_repository_is_an_error(project_repo):
 
 
 def test_outputs_in_repo_finds_a_committed_part2_paper(project_repo):
-    from decision_papers.review.part2_guard import outputs_in_repo
+    from decision_papers.review.gate import outputs_in_repo
     assert outputs_in_repo(project_repo) == []
     Path("notes").mkdir()
     Path("notes/x.part2.md").write_text("secret\n", encoding="utf-8")

@@ -37,6 +37,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
+from decision_papers.paper import BuildOptions
 from decision_papers.pipeline import build_one
 from support import MINIMAL, ROOT, build_data, examples, findings, json_number
 
@@ -835,7 +836,7 @@ def test_vat_is_at_the_rate_in_force_on_the_decision_date(tmp_path, on, net):
     for day, expected in ((decided, []), (other_date, [("vat", "$.vat.item.vat")])):
         data["chief_executive"]["date"] = day.isoformat()
         path.write_text(json.dumps(data, default=json_number, indent=1), encoding="utf-8")
-        paper = build_one(path, rules_dir=rules)
+        paper = build_one(path, BuildOptions(rules_dir=rules))
         assert findings(paper) == expected, [p.message for p in paper.problems]
         assert bool(paper.outputs) == (not expected)
 

@@ -10,7 +10,7 @@ how, and lists every place it touches.
 from __future__ import annotations
 
 # Imported for their rules, in the order the table runs them.
-from decision_papers.checks import ledger_rules, formulas, relations, text, paper, records  # noqa: F401
+from decision_papers.checks import form, ledger_rules, formulas, relations, text, paper, records  # noqa: F401
 from decision_papers.checks.context import Context
 from decision_papers.checks.table import RULES, Rule, rule
 from decision_papers.figures.ledger import Ledger
@@ -21,10 +21,12 @@ __all__ = ["RULES", "Rule", "rule", "run_checks", "run_batch_checks", "Context"]
 
 
 def run_checks(source: Source, ledger: Ledger, references: list, bad=(),
-               has_part2: bool = False) -> list[Problem]:
-    """Run every paper rule of the table; return the findings in a stable order."""
+               has_part2: bool = False, form=None) -> list[Problem]:
+    """Run every paper rule of the table; return the findings in a stable order.
+
+    ``form`` is the paper's form pack descriptor (``forms.descriptor.Form``)."""
     ctx = Context(source, ledger, references, bad)
-    ctx.has_part2 = has_part2
+    ctx.has_part2, ctx.form = has_part2, form
     for entry in RULES:
         if entry.scope == "paper":
             entry.run(ctx)

@@ -10,7 +10,7 @@ from decision_papers import projects
 from decision_papers import records
 from decision_papers.checks.table import rule
 from decision_papers.problems import Place, Problem
-from decision_papers.source import part2_file
+from decision_papers.source import part2
 from decision_papers.projects import display_path
 
 
@@ -33,18 +33,18 @@ def _kept_elsewhere_and_here(ctx) -> None:
     """Material left inline beside a location defeats keeping it out of git.
 
     The finding names keys only, never their content, so it is told in full
-    outside a Part 2 build too (``details["parent"]``: see ``pipeline._withheld``).
+    outside a Part 2 build too (``details["parent"]``: see ``part2.withheld``).
     """
     data = ctx.source.data
-    here = part2_file.inline(data)
-    if not (here and part2_file.location(data)):
+    here = part2.inline(data)
+    if not (here and part2.location(data)):
         return
     names = [f"part2.{key}" for key in here]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     they, them, were, are = ("it", "it", "was", "is") if len(names) == 1 else \
         ("they", "them", "were", "are")
     ctx.problems.append(Problem(
-        f"part2.location says the Part 2 material is kept in {part2_file.location(data)}, "
+        f"part2.location says the Part 2 material is kept in {part2.location(data)}, "
         f"but this source still holds {listed} itself.",
         (ctx.source.place(("part2", here[0])), ctx.source.place(("part2", "location"))),
         f"move {them} into that file and delete {them} here; if {they} {were} ever committed, "

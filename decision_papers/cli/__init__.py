@@ -18,7 +18,8 @@ import sys
 import threading
 from pathlib import Path
 
-from decision_papers import UsageError, __version__, incremental
+from decision_papers import __version__, incremental, writers
+from decision_papers.errors import UsageError
 from decision_papers.parallel import default_jobs
 from decision_papers import projects
 from decision_papers.cli.common import parse, print_problems, safe_errors, unique_sources, utf8_output
@@ -83,12 +84,9 @@ def parser() -> argparse.ArgumentParser:
                    help="also build each Part 2 (confidential) paper into DIR: a folder "
                         "outside the repository, or one git ignores (never the published OUT "
                         "folder); Part 2 is never built otherwise")
-    p.add_argument("--html", action="store_true",
-                   help="also write each paper as an accessible web page, OUT/<id>.html (GOV.UK "
-                        "guidance prefers HTML to PDF for publications)")
-    p.add_argument("--pdf", action="store_true",
-                   help="also write each paper as a tagged, accessible PDF, OUT/<id>.pdf, "
-                        "through LibreOffice (installed separately), checked against PDF/UA")
+    for writer in writers.optional():  # one option for each writer a build may ask for
+        p.add_argument(writer.option, action="append_const", const=writer.name,
+                       dest="writers", default=[], help=writer.help)
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--force", action="store_true",
                    help="build every paper, even those whose inputs have not changed since "
@@ -153,8 +151,10 @@ def _build_command(argv, stdout, stderr) -> int:
     jobs = args.jobs or default_jobs()
     try:
         if args.check:
+            from decision_papers.paper import BuildOptions
             from decision_papers.pipeline import build_all
-            papers = build_all(sources, out_dir, args.strict, args.templates, args.rules,
+            papers = build_all(sources, out_dir, BuildOptions(args.templates, args.rules,
+                                                              args.strict),
                                check=True, jobs=jobs, slim=True)
         else:
             papers = _build(sources, out_dir, args, jobs, stderr)
@@ -170,9 +170,9 @@ def _build(sources, out_dir, args, jobs: int, stderr) -> list:
     """Build the papers whose inputs changed (``incremental``), or all with ``--force``,
     ``--part2`` or ``--pdf``; the fresh papers stand as they are, and all come back in
     sorted order."""
-    settings = incremental.Settings(out_dir, args.templates, args.rules, args.strict,
-                                    args.html)
-    cached = args.part2 is None and not args.pdf  # neither is ever taken from the cache
+    asked = frozenset(args.writers)
+    settings = incremental.Settings(out_dir, args.templates, args.rules, args.strict, asked)
+    cached = args.part2 is None and incremental.cacheable(asked)  # a Part 2 build never is
     skip_unchanged = cached and not args.force
     plan = incremental.plan(sources, settings) if skip_unchanged else \
         incremental.everything(sources)
@@ -180,10 +180,12 @@ def _build(sources, out_dir, args, jobs: int, stderr) -> list:
         return plan.fresh
     if cached:
         incremental.before_building(plan, settings)
+    from decision_papers.paper import BuildOptions
     from decision_papers.pipeline import build
+    options = BuildOptions(args.templates, args.rules, args.strict, args.part2 is not None,
+                           asked)
     with Progress(stderr, len(plan.stale)) as progress:
-        built = build(plan.stale, out_dir, args.strict, args.templates, args.rules, args.part2,
-                      args.html, args.pdf, jobs, progress.update)
+        built = build(plan.stale, out_dir, options, args.part2, jobs, progress.update)
     if cached:
         incremental.record(built, plan, settings)
     return sorted([*plan.fresh, *built], key=lambda paper: str(paper.path))

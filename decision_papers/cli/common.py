@@ -139,7 +139,8 @@ def build_by_id(pid: str, stderr, keep_record: bool = True):
     """Build, in memory, the current project's decision ``pid``: ``(project, papers, 0)``,
     or ``(project, None, 2)`` with the reason printed (no such id; a usage error)."""
     from decision_papers import projects
-    from decision_papers.pipeline import UsageError, build_all
+    from decision_papers.errors import UsageError
+    from decision_papers.pipeline import build_all
     here = projects.current()
     sources = projects.sources_with_id(here, pid)
     if not sources:

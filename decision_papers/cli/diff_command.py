@@ -6,10 +6,10 @@ import argparse
 import subprocess
 from pathlib import Path
 
-from decision_papers import pipeline
+from decision_papers.errors import UsageError
 from decision_papers.cli.common import parse
-from decision_papers.review.compare import (GitError, changed_by, missing, report_paper, resolve,
-                                            snapshot, top_level, write_redline)
+from decision_papers.review.compare import (NOTHING, GitError, changed_by, missing, report_paper,
+                                            resolve, snapshot, top_level, write_redline)
 from decision_papers.word import archive
 
 
@@ -54,7 +54,7 @@ def _diff(argv, stdout, stderr) -> int:
         rev_a, rev_b, decision = resolve(top, args.args)
         notes: list[tuple[str, str]] = []
         old, new = snapshot(top, rev_a, notes, stderr), snapshot(top, rev_b, notes, stderr)
-    except (GitError, pipeline.UsageError) as exc:
+    except (GitError, UsageError) as exc:
         print(f"error: {exc}", file=stderr)
         return 2
     if old is None or new is None:
@@ -74,11 +74,11 @@ def _diff(argv, stdout, stderr) -> int:
         print(f"no changes between {rev_a} and {rev_b}.", file=stdout)
         return 0
     for pid in changed:
-        report_paper(pid, old.get(pid, {}), new.get(pid, {}), rev_a, rev_b, stdout)
+        report_paper(pid, old.get(pid, NOTHING), new.get(pid, NOTHING), rev_a, rev_b, stdout)
     if args.redline:
         try:
             stamp = changed_by(top, rev_b)
-        except (GitError, pipeline.UsageError) as exc:
+        except (GitError, UsageError) as exc:
             print(f"error: {exc}", file=stderr)
             return 2
         return write_redline(changed, old, new, args.redline, stamp, stdout, stderr)

@@ -2,19 +2,17 @@
 
 An officer writing ``{figures.total}`` needs to know which figures exist,
 what each prints as, where it was typed (file and line) or how it is
-derived, which checks it passed and where the paper prints it.  All of it is
-what ``out/<id>.figures.json`` holds, so ``explain`` builds the paper in
-memory (it need never have been built, and may still have errors) and reads
-the same figures file, adding each stated figure's line in the source.
+derived, which checks it passed and where the paper prints it.  ``explain``
+builds the paper in memory (it need never have been built, and may still
+have errors) and lists its figures from the ledger, as ``out/<id>.figures.json``
+does, adding each stated figure's line in the source.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 
 from decision_papers.cli.common import build_by_id, parse
-from decision_papers.figures.ledger import Ledger
 from decision_papers.review.explain import entry_text
 from decision_papers.projects import display_path
 
@@ -40,27 +38,25 @@ def main(argv, stdout, stderr) -> int:
     if papers is None:
         return status
     paper = papers[0]
-    if paper.figures_file is None:
+    if paper.figures is None:
         errors = sum(p.severity == "error" for p in paper.problems)
         print(f"error: the figures of {args.id} cannot be worked out until its "
               f"{'error is' if errors == 1 else f'{errors} errors are'} fixed; see them with: "
               f"python build.py {display_path(paper.path)}", file=stderr)
         return 1
-    document = json.loads(paper.figures_file)
-    entries = document["figures"]
+    entries = paper.figures.listed()
     if args.figure:
-        chosen = [e for e in entries if e["id"] == args.figure or
-                  e["id"].startswith(args.figure + ".")]
+        chosen = [e for e in entries if e.id == args.figure or
+                  e.id.startswith(args.figure + ".")]
         if not chosen:
-            near = paper.ledger.closest(args.figure) if isinstance(paper.ledger, Ledger) \
-                else None
+            near = paper.ledger.closest(args.figure)
             hint = f" Did you mean {near}?" if near else ""
             print(f'error: {args.id} has no figure "{args.figure}".{hint} '
                   f"List them all with: {PROG} {args.id}", file=stderr)
             return 1
         entries = chosen
     for entry in entries:
-        stdout.write(entry_text(entry, paper, document.get("sections", {})) + "\n")
+        stdout.write(entry_text(entry, paper.figures.sections) + "\n")
     stdout.flush()  # the listing first, then the note, on a terminal too
     if paper.failed:
         count = sum(p.severity == "error" for p in paper.problems)

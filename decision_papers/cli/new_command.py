@@ -25,8 +25,9 @@ from pathlib import Path
 from decision_papers import projects
 from decision_papers.cli.common import parse
 from decision_papers.problems import ProblemsFound
-from decision_papers.render import templates
-from decision_papers.render.forms import load_form
+from decision_papers.forms import packs
+from decision_papers.projects import TEMPLATES_DIR
+from decision_papers.forms.descriptor import load_form
 from decision_papers.source import folder as folders
 from decision_papers.source.load import load
 from decision_papers.projects import display_path
@@ -72,15 +73,15 @@ def main(argv, stdout, stderr) -> int:
             return 2
     of_origin = origin.get("form") if isinstance(origin, dict) else None
     form = args.form or (of_origin.get("template") if isinstance(of_origin, dict) else None)
-    known = templates.forms()
+    known = packs.names()
     if form not in known or form_of({"form": {"template": form}}) is None:
         named = f'there is no form "{form}"' if form else "give the form with --form"
         print(f"error: {named}; the forms are: {', '.join(known)}.", file=stderr)
         return 2
     try:
-        pack = load_form(templates.TEMPLATES_DIR / form)
+        pack = load_form(TEMPLATES_DIR / form)
     except ProblemsFound as exc:
-        print(f"error: the form {form} cannot be used: {exc.problems[0].message}", file=stderr)
+        print(f"error: the form {form} cannot be used: {exc.problems()[0].message}", file=stderr)
         return 1
     data = _skeleton(schema(form), args.id, form, pack.version)
     if origin is not None:
@@ -135,7 +136,7 @@ def _origin(here, name: str) -> tuple[dict | None, str | None]:
     try:
         if folders.is_decision_folder(path):
             form = json.loads((path / folders.DECISION).read_text(encoding="utf-8")).get("form")
-            pack = load_form(templates.TEMPLATES_DIR / form["template"])
+            pack = load_form(TEMPLATES_DIR / form["template"])
             return folders.load_folder(path, lambda data: pack.files).data, None
         return load(path).data, None
     except (ProblemsFound, OSError, ValueError, KeyError, TypeError, AttributeError):

@@ -133,7 +133,7 @@ def _read(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
                               tuple(Place(display, pl.line, pl.column, pl.json_path)
                                     for pl in p.places),
                               None if p.hint and "decision" in p.hint else p.hint,
-                              rule="rules") for p in exc.problems]
+                              rule="rules") for p in exc.problems()]
     source.display = display
     problems: list[Problem] = []
 

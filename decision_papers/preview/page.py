@@ -6,7 +6,7 @@ the block it concerns: its JSON path is named as a reader would name it
 (``compare.describe``: "paragraph 5.1", "recommendation 2") and matched to
 the block carrying that label.  A finding with no such block (about the
 paper's data, a date, a table) is shown above the paper.  Every figure the
-figures file says a block prints is a link to its ``explain`` entry.
+paper's figure listing says a block prints is a link to its ``explain`` entry.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import json
 import re
 from pathlib import Path
 
@@ -23,8 +22,9 @@ import jinja2
 from decision_papers import projects
 from decision_papers.review.explain import entry_text
 from decision_papers.document.model import Heading, NumberedParagraph, Paragraph, plain
+from decision_papers.paper import BuildOptions
 from decision_papers.pipeline import build_all
-from decision_papers.review.compare import describe
+from decision_papers.figures.listing import Listed, describe
 from decision_papers.source.folder import is_decision_folder
 from decision_papers.writers import html as write_html
 
@@ -71,7 +71,7 @@ def build(project: projects.Project, pid: str):
     sources = projects.sources_with_id(project, pid)
     if not sources:
         return None
-    return build_all(sources, project.out, preview=True)[0]
+    return build_all(sources, project.out, BuildOptions(preview=True))[0]
 
 
 def index_page(project: projects.Project) -> str:
@@ -87,14 +87,14 @@ def paper_page(project: projects.Project, pid: str) -> str | None:
         return None
     findings = [_finding(number, problem) for number, problem in
                 enumerate(sorted(paper.problems, key=lambda p: p.severity != "error"), 1)]
-    figures = json.loads(paper.figures_file) if paper.figures_file else {"figures": []}
-    sections = figures.get("sections", {})
+    listed = paper.figures.listed() if paper.figures is not None else []
+    sections = paper.figures.sections if paper.figures is not None else {}
     for finding in findings:
         finding["key"] = describe(finding["path"], sections) if finding["path"] else None
     blocks, placed = [], set()
     if paper.document is not None:
         keys = _keys(paper.document.blocks)
-        links = _links(figures["figures"], sections, pid)
+        links = _links(listed, sections, pid)
         for block, key in zip(paper.document.blocks, keys):
             text = write_html.HANDLERS[type(block)](block)
             for figure_text, href, label in links.get(key, ()):
@@ -113,14 +113,13 @@ def paper_page(project: projects.Project, pid: str) -> str | None:
 def explain_page(project: projects.Project, pid: str, fid: str) -> str | None:
     """The ``explain`` entry of figure ``fid`` of ``pid``; None if there is none."""
     paper = build(project, pid)
-    if paper is None or paper.figures_file is None:
+    if paper is None or paper.figures is None:
         return None
-    document = json.loads(paper.figures_file)
-    entry = next((e for e in document["figures"] if e["id"] == fid), None)
+    entry = next((e for e in paper.figures.listed() if e.id == fid), None)
     if entry is None:
         return None
     return environment().get_template("explain.html").render(
-        pid=pid, fid=fid, text=entry_text(entry, paper, document.get("sections", {})))
+        pid=pid, fid=fid, text=entry_text(entry, paper.figures.sections))
 
 
 def _finding(number: int, problem) -> dict:
@@ -151,17 +150,16 @@ def _keys(blocks: list) -> list[str | None]:
     return keys
 
 
-def _links(figures: list[dict], sections: dict, pid: str) -> dict[str, list]:
+def _links(figures: list[Listed], sections: dict, pid: str) -> dict[str, list]:
     """For each block's name, the figures it prints: (printed text, explain link, id)."""
     found: dict[str, list] = {}
     for figure in figures:
-        text = figure["text"].get("default")
+        text = figure.text.get("default")
         if not text:
             continue
-        for path in figure["printed_at"]:
+        for path in figure.printed_at:
             key = describe(path, sections)
-            found.setdefault(key, []).append(
-                (text, f"/{pid}/explain/{figure['id']}", figure["id"]))
+            found.setdefault(key, []).append((text, f"/{pid}/explain/{figure.id}", figure.id))
     for key in found:  # longer texts first, so £1,250,000 is linked before £1,250
         found[key].sort(key=lambda item: -len(item[0]))
     return found

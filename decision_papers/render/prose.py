@@ -17,37 +17,18 @@ plain text escaped, figures as ``Figure`` objects that print GOV.UK style.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
 
 from decision_papers.figures.kinds import KINDS
 from decision_papers.figures.ledger import Ledger
+from decision_papers.figures.references import REFERENCE, Reference
 from decision_papers.problems import Problem, shorten
 from decision_papers.source.load import Source
 from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
-
-REFERENCE = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?::([a-z_]*))?\}")
-"""``{contracts.vru.variation}`` or ``{approval.date:month}``."""
 
 _STRAY = re.compile(r"\{+[^{}]{0,40}\}+|\{+[\w.:]*|[\w.:]*\}+")
 """A brace left over once the figure references are taken out, with what it holds."""
 _PUNCT = set("!\"#$%&'()+,-./:;<=>?@[\\]^`{|}~")
 _BULLET = re.compile(r"^( *)- (.*)$")
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-@dataclass
-class Reference:
-    """Where prose used a figure; ``checks`` and the figures file use these."""
-
-    figure: str
-    """Figure id."""
-    style: str
-    """Format asked for ('' for the default)."""
-    path: tuple
-    """Path parts of the prose field."""
-    before: str = ""
-    """The words just before the reference, e.g. "approximately "."""
 
 
 def escape(text: str) -> str:
@@ -205,23 +186,6 @@ def _escape_mid(text: str) -> str:
 
 _ESCAPED = str.maketrans({c: "\\" + c for c in _PUNCT})
 """Each ASCII punctuation character, backslash-escaped (CommonMark's escapable set)."""
-
-
-def control_characters(source: Source) -> list[Problem]:
-    """Characters XML cannot hold would corrupt the DOCX: refuse them (the first 50)."""
-    from decision_papers.source.validate import capped
-
-    problems = []
-    for parts, kind, value in leaves(source.data):
-        if isinstance(value, str) and _XML_BAD.search(value):
-            bad = _XML_BAD.search(value).group(0)
-            name = unicodedata.name(bad, f"U+{ord(bad):04X}")
-            problems.append(Problem(
-                f"the text holds an invisible control character ({name}) that "
-                "a Word document cannot contain.", (source.place(parts),),
-                "delete it; it usually comes from pasting out of another program.",
-                rule="text"))
-    return capped(problems, source.display, "text")
 
 
 def view(source: Source, figures: Ledger, printed=None) -> tuple[dict, Resolver]:

@@ -21,11 +21,11 @@ from jinja2.lexer import Token
 from decision_papers import projects
 from decision_papers.projects import TEMPLATES_DIR
 from decision_papers.document import from_markdown
+from decision_papers.errors import Failure
 from decision_papers.problems import Place, Problem
 from decision_papers.render.prose import escape
-from decision_papers.projects import display_path
+from decision_papers.forms.packs import LAYOUT, shown
 
-LAYOUT = "layout.md.j2"
 
 
 def environment(form: str, templates_dir: Path = TEMPLATES_DIR,
@@ -173,26 +173,6 @@ def fill(context, text: str, **given) -> str:
     return "".join(out + [escape(text[last:])])
 
 
-def shown(folder: Path, name: str) -> str:
-    """A template's path as messages show it.
-
-    The bundled forms are ``templates/<form>/<name>``; a folder given with
-    ``--templates`` is shown as it really is (relative to the working folder
-    where it can be), so the message names the file that has the problem.
-    """
-    bundled = TEMPLATES_DIR / folder.name
-    if folder.resolve() == bundled.resolve():
-        return f"templates/{folder.name}/{name}"
-    return display_path(folder / name)
-
-
-def forms(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
-    """Names of the forms that have a layout template, sorted."""
-    if not templates_dir.is_dir():
-        return []
-    return sorted(p.name for p in templates_dir.iterdir() if (p / LAYOUT).is_file())
-
-
 def render_blocks(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
                   layout: str = LAYOUT,
                   lettered: tuple[str, str] = from_markdown.LETTERED) -> list:
@@ -319,9 +299,14 @@ def _markdown_line(line: int | None, markdown: str, form: str, context: dict,
     return shown(templates_dir / form, name), int(number)
 
 
-class TemplateProblem(Exception):
-    """A template could not be rendered; carries the ``Problem``."""
+class TemplateProblem(Failure):
+    """A template could not be rendered; carries the ``Problem``, at the template's line."""
+
+    rule = "template"
 
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
-        self.problem = problem
+        self.found = problem
+
+    def problem(self, source=None) -> Problem:
+        return self.found

@@ -27,7 +27,9 @@ from pathlib import Path
 from decision_papers import atomic
 from decision_papers.word import archive
 
-from decision_papers import pipeline, projects
+from decision_papers import pipeline, projects, reproducible, writers
+from decision_papers.figures.listing import Listed, places
+from decision_papers.paper import BuildOptions, Paper
 from decision_papers.projects import RULES_DIR, TEMPLATES_DIR
 from decision_papers.problems import printable
 from decision_papers import git
@@ -59,9 +61,54 @@ def where(rev: str) -> str:
     return "in the working tree" if rev == WORKING_TREE else f"at {rev}"
 
 
+class Copy:
+    """One revision's copy of a paper: its files by suffix, and its figures as listed.
+
+    A paper that builds lists its figures from its ledger; one compared as
+    committed (its source no longer builds) has only its committed figures
+    file, the published listing, to read them from.  Two copies are the same
+    when their files are.
+    """
+
+    __slots__ = ("files", "figures", "sections")
+
+    def __init__(self, files: dict[str, bytes], figures: list[Listed] | None = None,
+                 sections: dict | None = None):
+        self.files = files
+        self.figures = figures
+        """Its figures, or None when it has no figure listing."""
+        self.sections = sections or {}
+        """The form's section numbers, so a place reads "paragraph 3.1"."""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Copy) and other.files == self.files
+
+    def __bool__(self) -> bool:
+        return bool(self.files)
+
+    def get(self, suffix: str, default=None):
+        """The file of ``suffix`` (``.md``), or ``default``."""
+        return self.files.get(suffix, default)
+
+    @classmethod
+    def committed(cls, files: dict[str, bytes]) -> Copy:
+        """A paper as committed in ``out/``, its figures read from its figures file."""
+        data = files.get(".figures.json")
+        if data is None:
+            return cls(files)
+        listing = json.loads(data)
+        numbered = listing.get("sections")
+        return cls(files, [Listed.from_json(item) for item in listing["figures"]],
+                   numbered if isinstance(numbered, dict) else {})
+
+
+NOTHING = Copy({})
+"""A paper a revision does not have."""
+
+
 def snapshot(top: Path, rev: str, notes: list[tuple[str, str]], stderr
-             ) -> dict[str, dict[str, bytes]] | None:
-    """``{id: {suffix: bytes}}``: the papers the sources at ``rev`` build with this code.
+             ) -> dict[str, Copy] | None:
+    """``{id: Copy}``: the papers the sources at ``rev`` build with this code.
 
     Building, rather than reading the committed ``out/``, shows a source change
     committed without rebuilding.  ``notes`` gets ``(id, line)`` for each paper
@@ -90,7 +137,7 @@ def snapshot(top: Path, rev: str, notes: list[tuple[str, str]], stderr
         return None if name not in committed else \
             committed[name][0] == _blob_id(data, committed[name][0])
 
-    papers: dict[str, dict[str, bytes]] = {}
+    papers: dict[str, Copy] = {}
     for paper in built:
         if not paper.failed:
             papers[paper.id] = _built(paper, rev, notes, same)
@@ -98,15 +145,15 @@ def snapshot(top: Path, rev: str, notes: list[tuple[str, str]], stderr
         pid = paper.id or paper.path.stem
         files = _read_committed(top, rev, pid, committed)
         if files:
-            papers[pid] = files
+            papers[pid] = Copy.committed(files)
         notes.append((pid, f"{pid} {where(rev)}: the source does not build with this version "
                            "of the tool; " + ("compared as committed in out/." if files else
                                               "out/ has none of its files, so it is left out.")))
     return papers
 
 
-def _built(paper, rev: str, notes: list[tuple[str, str]], same) -> dict[str, bytes]:
-    """A built paper's ``{suffix: bytes}``; a note if ``out/`` does not hold them.
+def _built(paper, rev: str, notes: list[tuple[str, str]], same) -> Copy:
+    """A built paper's copy; a note if ``out/`` does not hold its files.
 
     ``same(name, data)`` says whether ``out/`` holds ``data`` as ``name``: None
     when it has no such file.
@@ -119,20 +166,20 @@ def _built(paper, rev: str, notes: list[tuple[str, str]], same) -> dict[str, byt
         notes.append((paper.id, f"{paper.id} {where(rev)}: out/ does not match the source (not "
                                 "rebuilt after a change, or built by another version of the "
                                 "tool); compared as the source builds."))
-    return {name[len(paper.id):]: data for name, data in paper.outputs.items()}
+    return Copy({name[len(paper.id):]: data for name, data in paper.outputs.items()},
+                paper.figures.listed(), paper.figures.sections)
 
 
-def _build(here: projects.Project) -> list[pipeline.Paper]:
+def _build(here: projects.Project) -> list[Paper]:
     """Build every source of ``here`` in memory, writing nothing.
 
     A revision's own ``templates/`` and ``rules/`` are used where it has them
     (else the tool's), so a change to them shows as the change it makes.
     """
     templates_dir, rules_dir = here.root / "templates", here.root / "rules"
-    return pipeline.build_all(
-        here.sources(), here.out,
-        templates_dir=templates_dir if templates_dir.is_dir() else TEMPLATES_DIR,
-        rules_dir=rules_dir if rules_dir.is_dir() else RULES_DIR, keep_record=False)
+    options = BuildOptions(templates_dir if templates_dir.is_dir() else TEMPLATES_DIR,
+                           rules_dir if rules_dir.is_dir() else RULES_DIR)
+    return pipeline.build_all(here.sources(), here.out, options, keep_record=False)
 
 
 @contextlib.contextmanager
@@ -187,7 +234,7 @@ def _read_committed(top: Path, rev: str, pid: str, committed) -> dict[str, bytes
     """``{suffix: bytes}`` of the paper's files committed in ``rev``'s ``out/``, each
     checked to be what ``report_paper`` and the redline can read."""
     files = {}
-    for suffix in pipeline.OUTPUT_SUFFIXES:
+    for suffix in writers.suffixes():
         name = f"{pid}{suffix}"
         if name not in committed:
             continue
@@ -249,61 +296,21 @@ def _unreadable(suffix: str, data: bytes) -> str | None:
     return None
 
 
-def describe(path: str, sections: dict[str, int]) -> str:
-    """A JSON path as a reader would name the place: ``paragraph 3.1``.
-
-    ``sections`` are the form's section numbers, as the paper's figures file
-    lists them (``{"financial": 3}``).
-    """
-    if path == "$.title":
-        return "the title"
-    match = re.fullmatch(r"\$\.(\w+)\[(\d+)\](?:\.statement)?", path)
-    if match:
-        where, index = match.group(1), int(match.group(2)) + 1
-        return {"executive_summary": f"executive summary paragraph {index}",
-                "recommendations": f"recommendation {index}",
-                "declarations": f"declaration row {index}"}.get(where, path)
-    match = re.fullmatch(r"\$\.part1\.(\w+)\[(\d+)\]", path)
-    if match and isinstance(sections.get(match.group(1)), int):
-        return f"paragraph {sections[match.group(1)]}.{int(match.group(2)) + 1}"
-    match = re.fullmatch(r"\$\.tables\.(\w+)(?:\[(\d+)\](?:\.\w+)?)?", path)
-    if match:
-        row = f", row {int(match.group(2)) + 1}" if match.group(2) else ""
-        return f"the {match.group(1).replace('_', ' ')} table{row}"
-    return path
-
-
-def places(paths: list[str], sections: dict[str, int]) -> str:
-    """``recommendation 1, paragraphs 3.1 and 5.1``."""
-    named = [describe(p, sections) for p in paths]
-    paragraphs = sorted((n.split(" ", 1)[1] for n in named if n.startswith("paragraph ")),
-                        key=lambda n: [int(x) for x in n.split(".")])
-    others = [n for n in named if not n.startswith("paragraph ")]
-    if paragraphs:
-        word = "paragraphs" if len(paragraphs) > 1 else "paragraph"
-        listed = ", ".join(paragraphs[:-1]) + " and " + paragraphs[-1] if len(paragraphs) > 1 \
-            else paragraphs[0]
-        others.append(f"{word} {listed}")
-    return ", ".join(others)
-
-
-def figure_changes(old: bytes | None, new: bytes | None) -> list[str]:
+def figure_changes(old: Copy, new: Copy) -> list[str]:
     """One line per figure whose printed value changed, appeared or went."""
-    before = {f["id"]: f for f in json.loads(old)["figures"]} if old else {}
-    after = {f["id"]: f for f in json.loads(new)["figures"]} if new else {}
-    numbered = json.loads(new or old).get("sections") if (new or old) else None
-    sections = numbered if isinstance(numbered, dict) else {}
+    before = {f.id: f for f in old.figures or ()}
+    after = {f.id: f for f in new.figures or ()}
+    sections = new.sections if new.figures is not None else old.sections
     lines = []
     for fid in sorted(before.keys() | after.keys()):
         a, b = before.get(fid), after.get(fid)
-        if a and b and a["text"]["default"] == b["text"]["default"]:
+        if a and b and a.text["default"] == b.text["default"]:
             continue
         figure = b or a
-        name = figure.get("label") or fid
-        was = a["text"]["default"] if a else "(none)"
-        now = b["text"]["default"] if b else "(none)"
-        where = places(figure["printed_at"], sections)
-        lines.append(f"{name}: {was} → {now}" + (f" ({where})" if where else ""))
+        was = a.text["default"] if a else "(none)"
+        now = b.text["default"] if b else "(none)"
+        where = places(figure.printed_at, sections)
+        lines.append(f"{figure.label or fid}: {was} → {now}" + (f" ({where})" if where else ""))
     return lines
 
 
@@ -403,8 +410,9 @@ def _decision_id(path: Path, fallback: str) -> str:
     return found if isinstance(found, str) and found else fallback
 
 
-def report_paper(pid, old, new, rev_a, rev_b, stdout) -> None:
-    changes = figure_changes(old.get(".figures.json"), new.get(".figures.json"))
+def report_paper(pid, old: Copy, new: Copy, rev_a, rev_b, stdout) -> None:
+    """What changed in one paper: its figures, then a unified diff of its Markdown."""
+    changes = figure_changes(old, new)
     state = "new paper" if not old else "removed" if not new else \
         f"{len(changes)} figure{'s' if len(changes) != 1 else ''} changed"
     print(f"{pid}: {state}", file=stdout)
@@ -436,13 +444,13 @@ def write_redline(changed, old, new, target: Path, stamp: tuple[str, dt.datetime
         return 2
     pid = both[0]
     try:
-        before = reader.read(io.BytesIO(old[pid][".docx"]))
-        after = reader.read(io.BytesIO(new[pid][".docx"]))
+        before = reader.read(io.BytesIO(old[pid].files[".docx"]))
+        after = reader.read(io.BytesIO(new[pid].files[".docx"]))
     except Exception as exc:  # a zip Word cannot read: say so, never a traceback
         print(f"error: out/{pid}.docx cannot be read as a Word document "
               f"({type(exc).__name__}); rebuild it and commit out/.", file=stderr)
         return 1
-    data = archive.normalise_docx(redline.render(before, after, *stamp, looks=new[pid][".docx"]),
+    data = archive.normalise_docx(redline.render(before, after, *stamp, looks=new[pid].files[".docx"]),
                                  archive.REDLINE_COMMENT)
     try:
         atomic.write_atomic(target, data)
@@ -465,5 +473,5 @@ def changed_by(top: Path, rev: str) -> tuple[str, dt.datetime]:
         name, date = git.author_and_date(top, rev)
         return printable(name), dt.datetime.fromisoformat(date)
     name = git.run(top, "config", "user.name", check=False).decode("utf-8", "replace").strip()
-    when = pipeline.epoch() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    when = reproducible.epoch() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return printable(name) or "working tree", when

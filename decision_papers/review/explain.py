@@ -1,35 +1,33 @@
 """One figure, explained in words: what ``explain`` prints and the preview shows.
 
-Read from the figures file's entry (``writers.figures_file``), with the line
-in the source where a stated figure was typed.
+Read from the paper's figure listing in memory (``figures.listing``), with
+the line in the source where a stated figure was typed.
 """
 
 from __future__ import annotations
 
-from decision_papers.review.compare import places
+from decision_papers.figures.listing import Listed, places
 
 
-def entry_text(entry: dict, paper, sections: dict) -> str:
+def entry_text(entry: Listed, sections: dict) -> str:
     """One figure, as a short block of lines."""
-    texts = entry["text"]
+    texts = entry.text
     shown = texts.get("default")
-    kind = entry["kind"].replace("_", " ")
-    lines = [f"{entry['id']}: {shown if shown is not None else '(no value)'} ({kind})"]
-    if entry["label"]:
-        lines.append(f"  label: {entry['label']}")
-    others = [f"{{{entry['id']}:{style}}} prints {text}" for style, text in sorted(texts.items())
+    lines = [f"{entry.id}: {shown if shown is not None else '(no value)'} "
+             f"({entry.kind.replace('_', ' ')})"]
+    if entry.label:
+        lines.append(f"  label: {entry.label}")
+    others = [f"{{{entry.id}:{style}}} prints {text}" for style, text in sorted(texts.items())
               if style != "default" and text is not None]
     if others:
         lines.append(f"  also: {'; '.join(others)}")
-    figure = paper.ledger.get(entry["id"])
-    if entry["stated"] and figure is not None:
-        lines.append(f"  stated at: {paper.source.place(figure.source)}")
-    derivation = entry["derivation"]
-    if derivation:
-        verb = "checked as" if entry["stated"] else "derived as"
-        lines.append(f"  {verb}: {derivation['formula']}")
-    if entry["checks"]:
-        lines.append(f"  checks passed: {', '.join(entry['checks'])}")
-    printed = places(entry["printed_at"], sections)
+    if entry.place is not None:
+        lines.append(f"  stated at: {entry.place}")
+    if entry.derivation:
+        verb = "checked as" if entry.stated else "derived as"
+        lines.append(f"  {verb}: {entry.derivation['formula']}")
+    if entry.checks:
+        lines.append(f"  checks passed: {', '.join(entry.checks)}")
+    printed = places(entry.printed_at, sections)
     lines.append(f"  printed at: {printed}" if printed else "  printed at: nowhere yet")
     return "\n".join(lines)

@@ -81,6 +81,11 @@ def is_decision_folder(path: Path) -> bool:
     return path.is_dir() and (path / DECISION).is_file()
 
 
+def read(path: Path, files_of) -> Source:
+    """A source file, or a decision folder with its Markdown files (``load_folder``)."""
+    return load_folder(path, files_of) if is_decision_folder(path) else load(path)
+
+
 def load_folder(folder: Path, files_of) -> FolderSource:
     """Read ``folder``: its ``decision.json``, then each Markdown file its form names.
 

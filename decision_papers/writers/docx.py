@@ -27,7 +27,8 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET,
                                              NUMBERED_SUB, PARAGRAPH, TABLE, bullet_style, holds_ticks, list_bullet,
                                              numbered_style, writer_styles)
-from decision_papers.problems import printable
+from decision_papers.errors import Failure
+from decision_papers.problems import Place, Problem, printable
 from decision_papers.word import accessibility, archive, reader
 from decision_papers.word.accessibility import MIN_CONTRAST
 from decision_papers.projects import display_path
@@ -40,15 +41,60 @@ INDENT = Cm(1.27)
 FONT = "Arial"
 
 
-class ReferenceProblem(Exception):
+class ReferenceProblem(Failure):
     """A form's reference document cannot be used; the message says why in plain words.
 
     ``path`` is the reference document and ``hint`` (or ``None``) how to fix it.
     """
 
+    rule = "template"
+
     def __init__(self, path: Path, message: str, hint: str | None = None):
-        self.path, self.hint = Path(path), hint
+        self.path = self.where = Path(path)
+        self.hint = hint
         super().__init__(message)
+
+
+class Inaccessible(Failure):
+    """The Word paper fails the accessibility rules: one finding for each way it does.
+
+    What fails comes from the form's templates or reference document, so a
+    finding names the pack; what the source typed (a list, an image) names
+    the source.
+    """
+
+    rule = "accessibility"
+
+    def __init__(self, found: list, reference: Path | None):
+        super().__init__(f"the Word paper is not accessible ({len(found)} findings)")
+        self.found, self.reference = found, reference
+
+    def problems(self, source=None) -> list[Problem]:
+        pack = Place(display_path(self.reference if self.reference else source))
+        out = []
+        for finding in self.found:
+            where, hint = (pack, finding.hint) if finding.rule not in _TYPED else \
+                (Place(display_path(source)), _TYPED[finding.rule])
+            out.append(Problem(f"the Word paper is not accessible: {finding.message}",
+                               (where,), hint, rule="accessibility"))
+        return out
+
+
+_TYPED = {"lists": "write a list as bullets: start each line with \"- \" (they follow the "
+                   "paragraph that introduces them).",
+          "alt_text": "give the image a description."}
+"""Findings about what the source typed, not the form: their place is the source."""
+
+
+def output(paper) -> bytes:
+    """The writer table's entry: the paper's DOCX, started from its form's reference
+    document, with a fixed zip layout, and checked against the accessibility rules the
+    regulations make checkable (``word.accessibility``) before it can be written."""
+    data = archive.normalise_docx(render(paper.document, paper.reference))
+    found = accessibility.check(data)
+    if found:
+        raise Inaccessible(found, paper.reference)
+    return data
 
 
 def render(doc: Document, reference: Path | None = None) -> bytes:

@@ -168,3 +168,8 @@ HANDLERS = {
     BulletList: _bullets,
     Table: _table,
 }
+
+
+def output(paper) -> bytes:
+    """The writer table's entry: a paper's Markdown, as UTF-8."""
+    return render(paper.document).encode("utf-8")

@@ -59,6 +59,10 @@ from xml.etree import ElementTree
 
 import pikepdf
 
+from decision_papers.errors import Failure, UsageError
+from decision_papers.problems import Place, Problem
+from decision_papers.projects import display_path
+
 __all__ = ["PdfUnavailable", "PdfFailed", "convert", "check", "RULES", "EXPORT_OPTIONS",
            "FILTER", "NOT_INSTALLED", "LANGUAGE"]
 
@@ -91,12 +95,14 @@ TIMEOUT = 300.0
 """Seconds one LibreOffice run may take before it is stopped (``PdfFailed``)."""
 
 
-class PdfUnavailable(Exception):
+class PdfUnavailable(UsageError):
     """No PDF can be made here: LibreOffice is not installed (the message says how to)."""
 
 
-class PdfFailed(Exception):
+class PdfFailed(Failure):
     """LibreOffice ran but made no usable PDF; the message says which file and why."""
+
+    rule = "accessibility"
 
 
 # -- converting --------------------------------------------------------------------------
@@ -482,3 +488,27 @@ def _font_name(font: pikepdf.Dictionary) -> str:
 def _has_outline(root: pikepdf.Dictionary) -> bool:
     outlines = root.get("/Outlines")
     return isinstance(outlines, pikepdf.Dictionary) and "/First" in outlines
+
+
+# -- the writer table's entry -------------------------------------------------------------
+
+def add_to(papers: list, work: Path | None) -> None:
+    """Add each paper's tagged PDF to its outputs, made from its DOCX in one LibreOffice run
+    and checked against the machine-checkable PDF/UA rules; a PDF that fails them fails its
+    paper.  No LibreOffice is a usage error (nothing is written): the message says how to
+    install it.  ``work`` is where the temporary files go (the system's if None)."""
+    docx = {f"{paper.id}.docx": paper.outputs[f"{paper.id}.docx"] for paper in papers}
+    try:
+        made = convert(docx, work)
+    except PdfFailed as exc:
+        for paper in papers:
+            paper.problems += exc.problems(paper.path)
+        return
+    for paper in papers:
+        data = made[f"{paper.id}.pdf"]
+        for finding in check(data):
+            paper.problems.append(Problem(f"{paper.id}.pdf: {finding}",
+                                          (Place(display_path(paper.path)),),
+                                          "please report it: the PDF is made from the paper's "
+                                          "DOCX by LibreOffice.", rule="accessibility"))
+        paper.outputs[f"{paper.id}.pdf"] = data

@@ -9,6 +9,7 @@ there, so a new form needs no change to the code.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,13 +18,13 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from decision_papers.problems import Place, Problem, ProblemsFound
-from decision_papers.render.templates import shown
-from decision_papers.source.load import load
+from decision_papers.problems import Place, Problem, ProblemsFound, shorten
+from decision_papers.forms import packs
+from decision_papers.forms.packs import DESCRIPTOR, shown
+from decision_papers.source.load import Source, load
 from decision_papers.source.validate import form_of, validate
 from decision_papers.source.walk import VALUE_KINDS, kind_at, value_at
 
-DESCRIPTOR = "form.json"
 SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "form.schema.json"
 
 
@@ -164,7 +165,7 @@ def _load(folder: Path, stamp: int | None) -> Form:
         raise ProblemsFound([Problem(p.message.replace("decision file", "form descriptor"),
                                      tuple(Place(display, pl.line, pl.column, pl.json_path)
                                            for pl in p.places), None, rule="template")
-                             for p in exc.problems]) from None
+                             for p in exc.problems()]) from None
     source.display = display
     problems = validate(source, _validator())
     if problems:
@@ -184,6 +185,77 @@ def _load(folder: Path, stamp: int | None) -> Form:
         tuple(DateRule(r["before"], r["after"], r["why"], r.get("strict", False))
               for r in data["date_order"]),
         data["financial_year_style"], data)
+
+
+def for_source(source: Source, templates_dir: Path) -> Form:
+    """The descriptor of the pack the source names (``form.template``), of the version it
+    names; ``ProblemsFound`` says why not (no such pack, a broken descriptor, a version
+    that is another pack's)."""
+    name = source.data["form"]["template"]
+    known = packs.names(templates_dir)
+    if name not in known:
+        raise ProblemsFound([Problem(
+            f'there is no form "{name}" (no folder templates/{name}/ with a {packs.LAYOUT}).',
+            (source.place(("form", "template")),), f"use one of: {', '.join(known) or 'none'}.",
+            rule="template")])
+    form = load_form(templates_dir / name)
+    version = source.data["form"]["version"]
+    if version != form.version:  # a version is a pack: its own folder, never a new string
+        raise ProblemsFound([Problem(
+            f'the form pack templates/{name}/ is the version "{form.version}", not '
+            f'"{shorten(version, 60)}".', (source.place(("form", "version")),),
+            f'write "{form.version}", or name the pack of the version you mean in form.template '
+            f"({_versions(templates_dir, form.name)}).", rule="template")])
+    return form
+
+
+def _versions(templates_dir: Path, form_name: str) -> str:
+    """``pcd-april-2023 is "PCD April 2023", …``: the version of each pack of the form
+    named ``form_name`` (its versions), for a hint."""
+    found = []
+    for name in packs.names(templates_dir):
+        try:
+            pack = load_form(templates_dir / name)
+        except ProblemsFound:
+            continue
+        if pack.name == form_name:
+            found.append(f'{name} is "{pack.version}"')
+    return "; ".join(found) or "no pack has a valid form.json"
+
+
+def files_of(templates_dir: Path):
+    """``files(data)``: the Markdown files a decision folder of the form ``data`` names may
+    hold (``Form.files``), or None while the form cannot be known (no such pack, a broken
+    descriptor): then the folder's JSON is read alone, and the build says why."""
+    def files(data: dict) -> dict[str, str] | None:
+        form = data.get("form")
+        name = form.get("template") if isinstance(form, dict) else None
+        if not isinstance(name, str) or name not in packs.names(templates_dir):
+            return None
+        try:
+            return load_form(templates_dir / name).files
+        except ProblemsFound:
+            return None
+    return files
+
+
+def decision_date(data: dict, form: Form) -> dt.date | None:
+    """The date thresholds are taken at: the first date the form's descriptor lists that
+    the source gives (``Form.decision_date_field``); None if it gives none."""
+    value = value_at(data, form.decision_date_field(data))
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:  # the schema says what a date is; a descriptor may name a non-date
+        return None
+
+
+def nearest(data: dict, places: tuple[str, ...]) -> tuple:
+    """The first block that holds, or would hold, one of ``places``: where to add a date."""
+    for dotted in places:
+        parent = tuple(dotted.split("."))[:-1]
+        if isinstance(value_at(data, parent), dict):
+            return parent
+    return ()
 
 
 _WORDS = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)\}")
