@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from decision_papers.document.model import Document, Metadata, Paragraph, Span  # noqa: E402
-from decision_papers.review import redline  # noqa: E402
+from decision_papers.document.model import Document, Metadata, Paragraph, Span
+from decision_papers.review import redline
 
 TARGETS = {"500 changed each side": 5.0, "2,000 edited": 15.0, "2,000 scattered": 10.0}
 WHEN = dt.datetime(2024, 9, 23)

@@ -533,7 +533,8 @@ def how_measured(found: dict, papers: int, rounds: int, force: bool, jobs: bool)
         "- (d) Peak of the summed PSS (proportional set size, `/proc/<pid>/smaps_rollup`) of "
         "the batch build and all its descendants, sampled every 20 ms in a thread during the "
         "(c) rounds: a page the forked workers share is shared out between them. The summed "
-        "RSS beside it counts such a page once for each process. `ru_maxrss` is the largest single process of the build's "
+        "RSS beside it counts such a page once for each process. `ru_maxrss` is the largest "
+        "single process of the build's "
         "tree, from `os.wait4` on it; `getrusage(RUSAGE_CHILDREN).ru_maxrss` after (c) was "
         f"{found['children_maxrss'] / 1024:.0f} MiB, the largest child so far, pandoc included.",
         f"- (e) PCD 1717 with `part1.background` grown to {BIG_PARAGRAPHS:,} plain paragraphs, "

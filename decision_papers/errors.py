@@ -3,7 +3,8 @@
 Errors are data, as in jsonschema: a ``Failure`` knows the findings it
 stands for (``problems()``), so whatever step raises it, the build turns it
 into findings in one place and carries on with the next paper.  This module
-imports nothing, so even a build with nothing to do can name its errors.
+imports ``problems`` only when a finding is made, so a build with nothing to
+do names its errors without loading what findings need.
 """
 
 from __future__ import annotations
@@ -39,3 +40,14 @@ class UsageError(Failure):
     """The command was given something it cannot work with (exit 2): never one paper's fault."""
 
     rule = "usage"
+
+
+class ProblemsFound(Failure):
+    """Raised by a step that collected problems it cannot get past."""
+
+    def __init__(self, problems: list):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.found = list(problems)
+
+    def problems(self, source=None) -> list:
+        return list(self.found)

@@ -25,7 +25,8 @@ folder, so OUT holds only the papers and nothing of it can be committed.
 Where no cache folder can be written, every build builds every paper.
 
 This module is imported on every build, so it imports only the standard
-library and the package's light modules (the writer table among them): a rebuild with nothing to do never
+library and the package's light modules (the writer table among them): a
+rebuild with nothing to do never
 loads Jinja, python-docx, markdown-it or jsonschema.  For the same reason its
 classes are plain ones, not dataclasses (whose import costs more than the
 whole of such a rebuild's own work).
@@ -41,8 +42,7 @@ import stat
 import sys
 from pathlib import Path
 
-from decision_papers import __version__, writers
-from decision_papers import projects
+from decision_papers import __version__, projects, writers
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -137,7 +137,7 @@ def _digest(kind: str, path: str) -> str | None:
             return _hash(_regular(Path(path)))
         if kind == "tree":
             return _tree(Path(path))
-        if kind.startswith("records:"):  # the record files of one id: pcd-1717.json, ….corrigendum-1.json
+        if kind.startswith("records:"):  # one id's records: pcd-1717.json, ….corrigendum-1.json
             pid = kind.split(":", 1)[1]
             folder = Path(path)  # no folder is no record, as an empty one is
             listed = os.listdir(folder) if folder.is_dir() else []

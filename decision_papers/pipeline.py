@@ -15,7 +15,7 @@ from pathlib import Path
 
 from decision_papers import atomic, writers
 from decision_papers.checks import run_batch_checks, run_checks
-from decision_papers.errors import Failure, UsageError
+from decision_papers.errors import Failure, ProblemsFound, UsageError
 from decision_papers.figures import ledger
 from decision_papers.figures.listing import PaperFigures
 from decision_papers.figures.references import Reference
@@ -24,10 +24,9 @@ from decision_papers.figures.thresholds import load_rules, used_by
 from decision_papers.forms import descriptor
 from decision_papers.forms.packs import REFERENCE
 from decision_papers.paper import BuildOptions, Paper, Prepared
-from decision_papers.problems import Place, Problem, ProblemsFound, shorten
+from decision_papers.problems import Place, Problem, shorten
 from decision_papers.projects import display_path
-from decision_papers.render import paper as rendering
-from decision_papers.render import prose
+from decision_papers.render import compose, prose
 from decision_papers.source import folder, part2, placeholders
 from decision_papers.source.characters import control_characters
 from decision_papers.source.load import Source
@@ -154,7 +153,7 @@ def _confidential(paper: Paper, source: Source, options: BuildOptions):
 
 def _document(source: Source, prepared: Prepared, options: BuildOptions,
               confidential: bool = False):
-    return rendering.render(source, prepared.view, prepared.decided, prepared.form.lettered,
+    return compose.document(source, prepared.view, prepared.decided, prepared.form.lettered,
                             options.templates_dir, part2=confidential)
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from decision_papers.errors import Failure
-
 
 @dataclass(frozen=True)
 class Place:
@@ -91,17 +89,6 @@ def printable(text: str) -> str:
     of output, and a right-to-left override must not reorder what is shown.
     """
     return _INVISIBLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
-
-
-class ProblemsFound(Failure):
-    """Raised by a step that collected problems it cannot get past."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.found = list(problems)
-
-    def problems(self, source=None) -> list[Problem]:
-        return list(self.found)
 
 
 def json_path(parts) -> str:

@@ -15,7 +15,6 @@ import os
 import stat
 from pathlib import Path
 
-
 TOOL_ROOT = Path(__file__).resolve().parent.parent
 """The folder beside ``build.py``, holding the bundled example project."""
 TEMPLATES_DIR = TOOL_ROOT / "templates"

@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("ids", nargs="*", metavar="ID",
                         help="decision ids (default: every decisions/*.json)")
-    parser.add_argument("--out", type=Path, default=ROOT / "out", help="built papers (default: out/)")
+    parser.add_argument("--out", type=Path, default=ROOT / "out",
+                        help="built papers (default: out/)")
     parser.add_argument("--images", type=Path, default=ROOT / "docs" / "images",
                         help="where the pictures go (default: docs/images/)")
     parser.add_argument("--dpi", type=int, default=72, help="resolution (default: 72)")

@@ -49,11 +49,11 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from decision_papers.document.styles import PARAGRAPH, writer_styles  # noqa: E402
-from decision_papers.writers import docx as write_docx  # noqa: E402
-from decision_papers.word import ooxml  # noqa: E402
 from decision_papers.atomic import write_atomic  # noqa: E402
+from decision_papers.document.styles import PARAGRAPH, writer_styles  # noqa: E402
+from decision_papers.word import ooxml  # noqa: E402
 from decision_papers.word.archive import normalise_docx  # noqa: E402
+from decision_papers.writers import docx as write_docx  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 FONT = "Arial"

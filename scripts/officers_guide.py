@@ -34,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from decision_papers.cli import main as cli  # noqa: E402
 from decision_papers.atomic import write_atomic  # noqa: E402
+from decision_papers.cli import main as cli  # noqa: E402
 
 GUIDE = ROOT / "docs" / "officers-guide.md"
 BLOCK = re.compile(r"(<!-- example: ([a-z0-9-]+) -->\n)```text\n.*?```\n(<!-- end -->)", re.S)

@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from decision_papers.cli import serve_command  # noqa: E402
 from decision_papers.atomic import write_atomic  # noqa: E402
+from decision_papers.cli import serve_command  # noqa: E402
 
 TARGET = ROOT / "docs" / "images" / "preview.png"
 

@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
-from decision_papers.word import archive, reader
+from decision_papers.word import archive
 from decision_papers.word.accessibility import RULES, check, contrast
 from support import ROOT, run
 
@@ -279,6 +279,7 @@ def test_paragraph_styles_are_named_as_python_docx_names_them():
     ``paragraph.style.name`` gives, even for a duplicated style id, a second default
     style, a style with no name, and an id that names no style."""
     import copy
+
     from decision_papers.word.accessibility import _paragraph_style_names
     word = docx.Document()
     styles = word.styles.element
@@ -299,7 +300,7 @@ def test_paragraph_styles_are_named_as_python_docx_names_them():
     word.add_paragraph("two", style="Heading 2")
     for sid in ("Nameless", "NoSuchStyle"):
         p = word.add_paragraph(sid)
-        p._p.get_or_add_pPr().get_or_add_pStyle().val = sid  # noqa: SLF001
+        p._p.get_or_add_pPr().get_or_add_pStyle().val = sid
     name_of = _paragraph_style_names(word)
     for paragraph in word.paragraphs:
-        assert name_of(paragraph._p) == (paragraph.style.name or ""), paragraph.text  # noqa: SLF001
+        assert name_of(paragraph._p) == (paragraph.style.name or ""), paragraph.text

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pytest
 
-from decision_papers.checks import RULES
+from decision_papers.checks.table import RULES
 from support import MINIMAL, ROOT, read_case, run
 
 CASES = sorted((Path(__file__).parent / "cases" / "checks").glob("*.case"))

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from decision_papers.figures import formatting as fmt
+from decision_papers import formatting as fmt
 from decision_papers.figures.ledger import month_span
 from decision_papers.pipeline import build_one
 from support import AS_PUBLISHED, EXAMPLE, MINIMAL, docx_paragraphs, run

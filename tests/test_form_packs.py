@@ -70,7 +70,7 @@ def test_tables_are_word_tables_with_a_header_row_and_markdown_tables(tmp_path, 
     word = docx.Document(tmp_path / "out" / f"{pid}.docx")
     assert [[c.text for c in t.rows[0].cells] for t in word.tables] == TABLES[pid]
     for table in word.tables:  # the header row repeats on each page
-        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # noqa: SLF001
+        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
         assert table.rows[0].cells[0].paragraphs[0].runs[0].bold
     text = (tmp_path / "out" / f"{pid}.md").read_text(encoding="utf-8")
     headers = re.findall(r"^\| (.*) \|\n\| ---", text, flags=re.M)

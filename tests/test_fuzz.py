@@ -27,7 +27,6 @@ import functools
 import io
 import json
 import os
-import shutil
 import tempfile
 import zipfile
 from decimal import Decimal
@@ -41,7 +40,7 @@ from hypothesis_jsonschema import from_schema
 
 from decision_papers.cli import main
 from decision_papers.source.validate import schema
-from support import EXAMPLE, MINIMAL, ROOT
+from support import EXAMPLE, MINIMAL
 
 # the PCD form's schema as one document (its references to the common schema inlined)
 SCHEMA = json.loads(json.dumps(schema("pcd-april-2023"), default=float))

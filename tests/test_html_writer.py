@@ -17,9 +17,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from decision_papers.document.from_markdown import parse
-from decision_papers.document.model import (BulletList, Document, Heading, Metadata, NumberedParagraph,
-                                            Paragraph, Span, Table)
-from decision_papers.word import archive, reader
+from decision_papers.document.model import (
+    BulletList,
+    Document,
+    Heading,
+    Metadata,
+    NumberedParagraph,
+    Paragraph,
+    Span,
+    Table,
+)
+from decision_papers.word import reader
 from decision_papers.writers import html as write_html
 from decision_papers.writers import markdown as write_markdown
 from support import ROOT, docx_paragraphs, markdown_paragraphs, normalise

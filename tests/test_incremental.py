@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from decision_papers import incremental
-from decision_papers import projects
+from decision_papers import incremental, projects
 from support import ROOT, run
 
 IDS = ("kdr-2025-014", "md-3311", "pcd-1717")
@@ -257,7 +256,7 @@ def test_check_is_not_fooled_by_the_cache(tree):
     data = json.loads(manifest.read_text(encoding="utf-8"))
     for entry in data["papers"].values():  # a manifest that lies about the output
         if "md-3311.md" in entry["outputs"]:
-            entry["outputs"]["md-3311.md"] = incremental._hash(b"stale\n")  # noqa: SLF001
+            entry["outputs"]["md-3311.md"] = incremental._hash(b"stale\n")
     manifest.write_text(json.dumps(data), encoding="utf-8")
     result = run("--templates", "../templates", "--rules", "../rules", "--check")
     assert result.code == 1 and "stale: out/md-3311.md" in result.err
@@ -380,4 +379,4 @@ def test_replayed_warnings_are_held_to_what_problems_would_print():
         char = chr(code)
         if char != "\n":
             assert bool(incremental._INVISIBLE.search(char)) == \
-                bool(problems._INVISIBLE.search(char)), hex(code)  # noqa: SLF001
+                bool(problems._INVISIBLE.search(char)), hex(code)

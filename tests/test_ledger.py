@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from decision_papers import checks
 from decision_papers.checks import table
-from decision_papers.figures.kinds import KINDS
+from decision_papers.kinds import KINDS
 from decision_papers.pipeline import build_one
 from decision_papers.source.validate import schema
 from support import MINIMAL, ROOT, examples, run

@@ -18,10 +18,10 @@ import zipfile
 
 import pikepdf
 import pytest
-from support import ROOT, run
 
 from decision_papers.writers import pdf as pdf_writer
 from decision_papers.writers.pdf import PdfFailed, PdfUnavailable, check, convert
+from support import ROOT, run
 
 PAPERS = ["md-3311", "kdr-2025-014", "pcd-1717"]
 

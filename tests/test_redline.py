@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import re
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -22,15 +22,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from decision_papers.word import archive, reader
-
-from decision_papers.review import redline
-
-from decision_papers.writers import docx as write_docx
-from decision_papers.document.model import (BulletList, Document, Heading, Metadata, NumberedParagraph,
-                                   Paragraph, Span, Table)
-from decision_papers.word.archive import normalise_docx
+from decision_papers.document.model import (
+    BulletList,
+    Document,
+    Heading,
+    Metadata,
+    NumberedParagraph,
+    Paragraph,
+    Span,
+    Table,
+)
 from decision_papers.pipeline import build_one
+from decision_papers.review import redline
+from decision_papers.word import reader
+from decision_papers.word.archive import normalise_docx
+from decision_papers.writers import docx as write_docx
 from support import examples
 
 ROOT = Path(__file__).resolve().parent.parent

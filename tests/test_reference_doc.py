@@ -23,11 +23,11 @@ from docx.oxml.ns import qn
 from docx2python import docx2python
 
 from decision_papers.document.styles import writer_styles
-from decision_papers.word import archive, reader
+from decision_papers.word import reader
+from decision_papers.word.archive import normalise_docx
 from decision_papers.writers import docx as write_docx
 from decision_papers.writers import markdown as write_markdown
 from decision_papers.writers.docx import ReferenceProblem
-from decision_papers.word.archive import normalise_docx
 from support import EXAMPLE, ROOT, docx_paragraphs, markdown_paragraphs, run
 
 REFERENCE = ROOT / "templates" / "pcd-april-2023" / "reference.docx"

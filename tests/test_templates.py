@@ -67,41 +67,11 @@ def test_unsupported_markdown_in_a_template_is_an_error_not_dropped(form):
     assert "> a block quote" in Path("out/minimal.md").read_text(encoding="utf-8").replace("\\>", ">")
 
 
-def test_the_package_listing_shows_the_pipeline():
-    package = ROOT / "decision_papers"
-    steps = {"source": ["load", "validate", "walk"],
-             "figures": ["model", "kinds", "ledger", "shapes", "thresholds", "formatting"],
-             "checks": ["__init__"], "render": ["prose", "templates"],
-             "document": ["model", "from_markdown", "styles"],
-             "writers": ["docx", "markdown", "figures_file"], "word": ["ooxml", "reader", "archive", "accessibility"],
-             "review": ["compare", "redline", "publish"], "cli": ["__init__"]}
-    for step, modules in steps.items():
-        for module in modules:
-            assert (package / step / f"{module}.py").is_file(), f"{step}/{module}"
-    assert (package / "pipeline.py").is_file()
-    assert len((ROOT / "build.py").read_text(encoding="utf-8").splitlines()) < 12
-
-
-def test_no_import_cycles_through_the_cli_and_no_private_imports():
-    import ast
-    for path in (ROOT / "decision_papers").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.ImportFrom) or not node.module:
-                continue
-            where = path.relative_to(ROOT)
-            if path.parent.name != "cli":
-                assert not node.module.startswith("decision_papers.cli"), where
-            if node.module.startswith("decision_papers"):
-                private = [a.name for a in node.names if a.name.startswith("_")
-                           and a.name != "__version__"]
-                assert not private, f"{where} imports private {private}"
-
-
 def test_an_edited_template_is_used_at_once_by_a_running_process(form):
     """Compiled templates are kept between papers (and the preview keeps its process), but
     a template whose text changed is compiled again, even within one tick of the clock."""
     import os
+
     from decision_papers.render import templates
     path = form / "title.md.j2"
     assert build().code == 0
@@ -126,6 +96,7 @@ def test_compiled_templates_are_kept_in_jinja_bytecode_cache(form):
     """A template is compiled once, then loaded from Jinja's cache by every later run;
     a template whose text changed is compiled again (the cache is keyed by its text)."""
     import os
+
     from decision_papers.render import templates
     cache = templates.bytecode_cache()
     assert cache is not None

@@ -1,4 +1,4 @@
-"""Step 3b: cross-check every figure before anything is written.
+"""The checks: every figure cross-checked before anything is written.
 
 The rules live in a table (``table.RULES``): each is a small function with an
 id and a one-line statement, registered by the module that holds it.  The
@@ -9,15 +9,16 @@ how, and lists every place it touches.
 
 from __future__ import annotations
 
+# isort: off
 # Imported for their rules, in the order the table runs them.
-from decision_papers.checks import form, ledger_rules, formulas, relations, text, paper, records  # noqa: F401
+from decision_papers.checks import required, ledger_rules, formulas, relations, text, paper  # noqa: F401
+from decision_papers.checks import records  # noqa: F401
+# isort: on
 from decision_papers.checks.context import Context
-from decision_papers.checks.table import RULES, Rule, rule
+from decision_papers.checks.table import RULES
 from decision_papers.figures.ledger import Ledger
 from decision_papers.problems import Problem
 from decision_papers.source.load import Source
-
-__all__ = ["RULES", "Rule", "rule", "run_checks", "run_batch_checks", "Context"]
 
 
 def run_checks(source: Source, ledger: Ledger, references: list, bad=(),
@@ -25,8 +26,7 @@ def run_checks(source: Source, ledger: Ledger, references: list, bad=(),
     """Run every paper rule of the table; return the findings in a stable order.
 
     ``form`` is the paper's form pack descriptor (``forms.descriptor.Form``)."""
-    ctx = Context(source, ledger, references, bad)
-    ctx.has_part2, ctx.form = has_part2, form
+    ctx = Context(source, ledger, references, bad, has_part2, form)
     for entry in RULES:
         if entry.scope == "paper":
             entry.run(ctx)

@@ -9,9 +9,9 @@ run, or the run reports it.
 
 from __future__ import annotations
 
-from decision_papers.figures.kinds import KINDS, Duration
 from decision_papers.figures.ledger import Ledger
 from decision_papers.figures.model import Figure, Relation
+from decision_papers.kinds import KINDS, Duration
 from decision_papers.problems import Place, Problem
 from decision_papers.source.load import Source
 
@@ -22,10 +22,15 @@ PLACE_DEPTH = 5
 class Context:
     """One paper's checks in progress."""
 
-    def __init__(self, source: Source, ledger: Ledger, references: list, bad=()):
+    def __init__(self, source: Source, ledger: Ledger, references: list, bad=(),
+                 has_part2: bool = False, form=None):
         self.source, self.ledger, self.references = source, ledger, references
         self.bad = list(bad)
         """Entries the shapes could not read: (path parts, message, hint)."""
+        self.has_part2 = has_part2
+        """Whether the source has Part 2 material (inline, or in a file of its own)."""
+        self.form = form
+        """The paper's form pack descriptor (``forms.descriptor.Form``)."""
         self.problems: list[Problem] = []
         self.settled: set = set()
         """Keys of the figures and relations a check has dealt with."""

@@ -7,12 +7,12 @@ computed and how, in values: "£55,117 a year × 3 years = £165,351".
 
 from __future__ import annotations
 
+from decision_papers import formatting
 from decision_papers.checks.context import difference, text
 from decision_papers.checks.table import rule
-from decision_papers.figures import formatting as fmt
-from decision_papers.figures.kinds import CLAIM_WORDS, KINDS, Duration
 from decision_papers.figures.ledger import OPS, expression, names
 from decision_papers.figures.model import Formula
+from decision_papers.kinds import CLAIM_WORDS, KINDS, Duration
 
 HINT = "correct whichever figure is wrong, or leave the stated figure out so it is computed."
 
@@ -111,7 +111,7 @@ def percentages(ctx) -> None:
         derived = f" ({names(ctx.ledger, base.id)})" if base.formula and not base.stated else ""
         ctx.find("percentage", f"{share.id} is {share.text()}, but {rate.id} of {base.id}"
                  f"{derived} = "
-                 f"{words} = {fmt.money(expected)}; difference "
+                 f"{words} = {formatting.money(expected)}; difference "
                  f"{difference('money', share.value, expected)}.", relation.ids,
                  "correct the uplift, its percentage or the new value.",
                  first=relation.declared_at, key=key)
@@ -204,8 +204,8 @@ def periods(ctx) -> None:
         if fy.value.start <= start.value and end.value <= fy.value.end:
             ctx.passed("period", key, *relation.ids)
         else:
-            ctx.find("period", f"{fy.id} is {fy.text()} ({fmt.date(fy.value.start)} to "
-                     f"{fmt.date(fy.value.end)}), but the dates run from {start.text()} to "
+            ctx.find("period", f"{fy.id} is {fy.text()} ({formatting.date(fy.value.start)} to "
+                     f"{formatting.date(fy.value.end)}), but the dates run from {start.text()} to "
                      f"{end.text()}.", relation.ids,
                      "name the financial year the dates fall in, or split the period.",
                      first=relation.declared_at, key=key)

@@ -6,12 +6,11 @@ import os
 import re
 from pathlib import Path
 
-from decision_papers import projects
-from decision_papers import records
+from decision_papers import projects, records
 from decision_papers.checks.table import rule
 from decision_papers.problems import Place, Problem
-from decision_papers.source import part2
 from decision_papers.projects import display_path
+from decision_papers.source import part2
 
 
 @rule("part2", "\"Is there a Part 2 form?\" must match whether the source has Part 2 material.")

@@ -13,12 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from decision_papers import projects
-from decision_papers import records
+from decision_papers import formatting, git, projects, records
 from decision_papers.checks.table import rule
-from decision_papers.figures.formatting import date as long_date
 from decision_papers.problems import Place, Problem
-from decision_papers import git
 from decision_papers.projects import display_path
 
 RECORD_HINT = ("an approved paper is a record: undo the change to the source, templates, rules "
@@ -57,7 +54,8 @@ def _check(paper, project, mine: list) -> None:
     if not mine:
         if paper.approved:
             paper.problems.append(Problem(
-                f"{paper.id} is approved but has no record yet.", (Place(here, json_path="$.status"),),
+                f"{paper.id} is approved but has no record yet.",
+                (Place(here, json_path="$.status"),),
                 f"commit this paper (source and out/), then run approve {paper.id} and commit "
                 "records/.", "record", "warning"))
         return
@@ -74,7 +72,8 @@ def _check(paper, project, mine: list) -> None:
     if paper.approval_date is None or paper.approval_date.isoformat() != latest.approved:
         paper.problems.append(Problem(
             f"{paper.id} was approved on {_date(latest.approved)} ({latest.shown}), but the "
-            f"source now says {_date(paper.approval_date.isoformat()) if paper.approval_date else 'no date'}.",
+            "source now says "
+            f"{_date(paper.approval_date.isoformat()) if paper.approval_date else 'no date'}.",
             (Place(here, json_path="$.approval.date"),),
             "put the approval date back: a correction never changes when the decision was "
             "made.", "record"))
@@ -97,9 +96,9 @@ def _check(paper, project, mine: list) -> None:
             "corrected by another corrigendum.", "record"))
         return
     if listed > latest.revision + 1:
+        last = f"of corrigendum {latest.revision}" if latest.revision else "the paper as approved"
         paper.problems.append(Problem(
-            f"the source lists {_count(listed)}, but the last record is "
-            f"{'the paper as approved' if not latest.revision else 'of corrigendum ' + str(latest.revision)} "
+            f"the source lists {_count(listed)}, but the last record is {last} "
             f"({latest.shown}).", (Place(here, json_path="$.corrigenda"),),
             "approve one correction at a time: keep only the next corrigendum, build, commit and "
             f"run approve {paper.id}.", "record"))
@@ -149,7 +148,7 @@ def _recorded_change(project, latest, text: bytes) -> str | None:
 
 def _date(iso: str) -> str:
     try:
-        return long_date(dt.date.fromisoformat(iso))
+        return formatting.date(dt.date.fromisoformat(iso))
     except ValueError:
         return iso
 

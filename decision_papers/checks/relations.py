@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from decision_papers import formatting
 from decision_papers.checks.context import difference
 from decision_papers.checks.formulas import compare
 from decision_papers.checks.table import rule
-from decision_papers.figures import formatting as fmt
-from decision_papers.figures.kinds import KINDS
+from decision_papers.kinds import KINDS
 
 COMPARABLE = ("money", "count", "percentage", "date", "duration")
 CAP_WORDS = {"at_most": ("at most", "more than", "over by"),
@@ -74,7 +74,8 @@ def schedules(ctx) -> None:
         if relation.test == "in_period":
             start, end = figures[1].value, figures[2].value
             inside = fy.value.start <= end and start <= fy.value.end
-            span = f"{relation.ids[1].rsplit('.', 1)[0]} ({fmt.date(start)} to {fmt.date(end)})"
+            span = (f"{relation.ids[1].rsplit('.', 1)[0]} "
+                    f"({formatting.date(start)} to {formatting.date(end)})")
         else:
             years = figures[1].value
             inside = years.first <= fy.value <= years.last

@@ -30,14 +30,9 @@ RULES: list[Rule] = []
 """Every rule, in the order they run."""
 
 
-def rule(id: str, statement: str, severity: str = "error", scope: str = "paper"):
-    """Register the decorated function as rule ``id``."""
+def rule(rule_id: str, statement: str, severity: str = "error", scope: str = "paper"):
+    """Register the decorated function as rule ``rule_id``."""
     def register(run: Callable) -> Callable:
-        RULES.append(Rule(id, statement, run, severity, scope))
+        RULES.append(Rule(rule_id, statement, run, severity, scope))
         return run
     return register
-
-
-def statement(id: str) -> str:
-    """The one-line statement of rule ``id``."""
-    return next(r.statement for r in RULES if r.id == id)

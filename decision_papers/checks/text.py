@@ -6,9 +6,9 @@ import re
 from difflib import SequenceMatcher
 
 from decision_papers.checks.table import rule
-from decision_papers.figures.kinds import KINDS
-from decision_papers.problems import Problem
 from decision_papers.figures.references import REFERENCE
+from decision_papers.kinds import KINDS
+from decision_papers.problems import Problem
 from decision_papers.source.walk import PROSE_KINDS, leaves
 
 APPROXIMATE = re.compile(r"""

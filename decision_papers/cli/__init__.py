@@ -18,14 +18,18 @@ import sys
 import threading
 from pathlib import Path
 
-from decision_papers import __version__, incremental, writers
+from decision_papers import __version__, incremental, projects, writers
+from decision_papers.cli.common import (
+    parse,
+    print_problems,
+    safe_errors,
+    unique_sources,
+    utf8_output,
+)
+from decision_papers.cli.progress import Progress
 from decision_papers.errors import UsageError
 from decision_papers.parallel import default_jobs
-from decision_papers import projects
-from decision_papers.cli.common import parse, print_problems, safe_errors, unique_sources, utf8_output
-from decision_papers.cli.progress import Progress
-from decision_papers.projects import RULES_DIR, TEMPLATES_DIR
-from decision_papers.projects import display_path
+from decision_papers.projects import RULES_DIR, TEMPLATES_DIR, display_path
 
 DESCRIPTION = """\
 Build decision papers from JSON sources.
@@ -86,7 +90,7 @@ def parser() -> argparse.ArgumentParser:
                         "folder); Part 2 is never built otherwise")
     for writer in writers.optional():  # one option for each writer a build may ask for
         p.add_argument(writer.option, action="append_const", const=writer.name,
-                       dest="writers", default=[], help=writer.help)
+                       dest="writers", default=[], help=writer.help_text)
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--force", action="store_true",
                    help="build every paper, even those whose inputs have not changed since "
@@ -233,7 +237,7 @@ def check_report(papers, out_dir: Path, complete: bool, stdout, stderr) -> int:
 def textconv(argv, stdout, stderr) -> int:
     """``textconv FILE.docx``: print a paper's text as the Markdown writer would."""
     from decision_papers.word import archive, reader
-    from decision_papers.writers import markdown as write_markdown
+    from decision_papers.writers import markdown
     p = argparse.ArgumentParser(
         prog="python build.py textconv",
         description="Print a paper's text as Markdown, for git's diff driver:\n"
@@ -248,11 +252,11 @@ def textconv(argv, stdout, stderr) -> int:
     except archive.Refused as exc:  # a zip bomb, say: refused before anything is expanded
         print(f"{display_path(args.file)}: error: refused: {exc}", file=stderr)
         return 1
-    except Exception as exc:  # any unreadable file: say so, never a traceback
+    except Exception as exc:  # noqa: BLE001 - any unreadable file: said, never a traceback
         print(f"{display_path(args.file)}: error: cannot read this as a Word document "
               f"({type(exc).__name__}: {exc}).", file=stderr)
         return 1
-    stdout.write(write_markdown.render(document))
+    stdout.write(markdown.render(document))
     return 0
 
 

@@ -11,17 +11,13 @@ is the reviewer's step.  A build never writes a record.
 from __future__ import annotations
 
 import argparse
-import shutil
 import datetime as dt
+import shutil
 from pathlib import Path
 
-from decision_papers import projects
-from decision_papers import records
+from decision_papers import atomic, formatting, git, projects, records
 from decision_papers.cli.common import build_by_id, parse, print_problems
-from decision_papers.figures.formatting import date as long_date
-from decision_papers import git
 from decision_papers.projects import display_path
-from decision_papers import atomic
 
 
 def main(argv, stdout, stderr) -> int:
@@ -71,7 +67,7 @@ def main(argv, stdout, stderr) -> int:
         print(f"error: {exc}.", file=stderr)
         return 1
     what = f"corrigendum {revision} of {paper.id}" if revision else paper.id
-    print(f"recorded {what} (approved on {long_date(_iso(record.date))}) in {record.shown}"
+    print(f"recorded {what} (approved on {formatting.date(_iso(record.date))}) in {record.shown}"
           + ("" if commit else "; this folder is not a git repository, so the record names "
              "no commit") + ".", file=stdout)
     if commit:

@@ -6,10 +6,19 @@ import argparse
 import subprocess
 from pathlib import Path
 
-from decision_papers.errors import UsageError
 from decision_papers.cli.common import parse
-from decision_papers.review.compare import (NOTHING, GitError, changed_by, missing, report_paper,
-                                            resolve, snapshot, top_level, write_redline)
+from decision_papers.errors import UsageError
+from decision_papers.git import GitError
+from decision_papers.review.compare import (
+    NOTHING,
+    changed_by,
+    missing,
+    report_paper,
+    resolve,
+    snapshot,
+    top_level,
+    write_redline,
+)
 from decision_papers.word import archive
 
 

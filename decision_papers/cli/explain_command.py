@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 
 from decision_papers.cli.common import build_by_id, parse
-from decision_papers.review.explain import entry_text
 from decision_papers.projects import display_path
+from decision_papers.review.explain import entry_text
 
 PROG = "python build.py explain"
 

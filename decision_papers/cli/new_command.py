@@ -24,13 +24,12 @@ from pathlib import Path
 
 from decision_papers import projects
 from decision_papers.cli.common import parse
-from decision_papers.problems import ProblemsFound
+from decision_papers.errors import ProblemsFound
 from decision_papers.forms import packs
-from decision_papers.projects import TEMPLATES_DIR
 from decision_papers.forms.descriptor import load_form
-from decision_papers.source import folder as folders
+from decision_papers.projects import TEMPLATES_DIR, display_path
+from decision_papers.source.folder import DECISION, is_decision_folder, load_folder
 from decision_papers.source.load import load
-from decision_papers.projects import display_path
 from decision_papers.source.placeholders import PLACEHOLDER
 from decision_papers.source.validate import form_of, schema
 from decision_papers.source.walk import FIGURE_LEAVES, value_at
@@ -106,7 +105,7 @@ def main(argv, stdout, stderr) -> int:
               f"that you may write in {display_path(here.decisions)}/.", file=stderr)
         return 1
     shown = display_path(folder)
-    print(f"wrote {shown}/: {', '.join([folders.DECISION, *sorted(files)])}", file=stdout)
+    print(f"wrote {shown}/: {', '.join([DECISION, *sorted(files)])}", file=stdout)
     print(f"fill in each {PLACEHOLDER}: …] (the build lists them), then build it with: "
           f"python build.py {shown}", file=stdout)
     return 0
@@ -134,10 +133,10 @@ def _origin(here, name: str) -> tuple[dict | None, str | None]:
             return None, projects.unknown_id(here, name).removeprefix("error: ")
         path = found[0]
     try:
-        if folders.is_decision_folder(path):
-            form = json.loads((path / folders.DECISION).read_text(encoding="utf-8")).get("form")
+        if is_decision_folder(path):
+            form = json.loads((path / DECISION).read_text(encoding="utf-8")).get("form")
             pack = load_form(TEMPLATES_DIR / form["template"])
-            return folders.load_folder(path, lambda data: pack.files).data, None
+            return load_folder(path, lambda data: pack.files).data, None
         return load(path).data, None
     except (ProblemsFound, OSError, ValueError, KeyError, TypeError, AttributeError):
         return None, (f"{display_path(path)} cannot be read; build it to see why, or start "
@@ -228,7 +227,7 @@ def _write(folder: Path, data: dict, files: dict[str, str]) -> None:
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(staging, 0o777 & ~mask)  # as any folder the officer makes, not owner-only
-        (staging / folders.DECISION).write_text(
+        (staging / DECISION).write_text(
             json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")

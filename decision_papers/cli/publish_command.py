@@ -7,13 +7,18 @@ import contextlib
 import datetime as dt
 from pathlib import Path
 
+from decision_papers import atomic, projects
 from decision_papers.cli.common import iso_date, parse, print_problems, unique_sources
-from decision_papers import projects
 from decision_papers.errors import UsageError
 from decision_papers.pipeline import build_all
-from decision_papers.review.publish import awaiting_record, held_back, ids_of, published_files, withdrawn
 from decision_papers.projects import display_path
-from decision_papers import atomic
+from decision_papers.review.publish import (
+    awaiting_record,
+    held_back,
+    ids_of,
+    published_files,
+    withdrawn,
+)
 
 
 def main(argv, stdout, stderr) -> int:

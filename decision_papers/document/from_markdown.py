@@ -22,7 +22,14 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from decision_papers.document.model import BulletList, Heading, NumberedParagraph, Paragraph, Span, Table
+from decision_papers.document.model import (
+    BulletList,
+    Heading,
+    NumberedParagraph,
+    Paragraph,
+    Span,
+    Table,
+)
 from decision_papers.document.styles import HEADING_STYLES
 
 RULES = ["heading", "list", "table", "emphasis", "escape", "newline"]

@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from decision_papers.figures import formatting as fmt
-from decision_papers.figures.kinds import KINDS, BadValue, Claim, Duration, Period, Rate
+from decision_papers import formatting
 from decision_papers.figures.model import Entry, Figure, Formula, Relation
+from decision_papers.kinds import KINDS, BadValue, Claim, Duration, Period, Rate
 from decision_papers.problems import shorten
 
 PENNY = Decimal("0.01")
@@ -224,17 +224,19 @@ def _claim(values: list, formula: Formula):
 def _months_between(values: list, formula: Formula):
     start, end = values
     if end < start:
-        raise Uncomputable(f"it ends on {fmt.date(end)}, before it starts on {fmt.date(start)}")
+        raise Uncomputable(f"it ends on {formatting.date(end)}, before it starts on "
+                           f"{formatting.date(start)}")
     months, days = month_span(start, end)
     if days:
-        raise Uncomputable(f"{fmt.date(start)} to {fmt.date(end)} is {months_and_days(months, days)}, "
+        raise Uncomputable(f"{formatting.date(start)} to {formatting.date(end)} is "
+                           f"{months_and_days(months, days)}, "
                            "not a whole number of months")
     return Duration(months, "months")
 
 
 def months_and_days(months: int, days: int) -> str:
     """``five months and 3 days``."""
-    text = f"{fmt.words(months)} month{'s' if months != 1 else ''}"
+    text = f"{formatting.words(months)} month{'s' if months != 1 else ''}"
     if days:
         text += f" and {days} day{'s' if days != 1 else ''}"
     return text
@@ -335,7 +337,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     Op("period_of", "period", _period_kind, lambda v, f: Period(v[0], v[1]),
        lambda p, f: f"{p[0]} to {p[1]}"),
     Op("count_of", "cap", _count_kind, lambda v, f: len(v),
-       lambda p, f: f"{fmt.words(len(p))} entries"),
+       lambda p, f: f"{formatting.words(len(p))} entries"),
 )}
 """Every operation a formula can use."""
 
@@ -570,7 +572,7 @@ def expression(ledger: Ledger, fid: str, depth: int = 0) -> str:
     op = OPS[figure.formula.op]
     outer = PRECEDENCE.get(op.name, 0)
     parts = []
-    for position, inner in enumerate(figure.formula.inputs):
+    for inner in figure.formula.inputs:
         sub = ledger.figures[inner]
         text = sub.text()
         if not sub.stated and sub.formula and depth < EXPRESSION_DEPTH:

@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from decision_papers.figures.kinds import Claim, Duration, FinancialYear, Period, Rate, YearRange
 from decision_papers.figures.ledger import Ledger, names
 from decision_papers.figures.references import Reference
+from decision_papers.kinds import Claim, Duration, FinancialYear, Period, Rate, YearRange
 from decision_papers.problems import Place, json_path, pointer
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from decision_papers.figures import kinds
+from decision_papers import kinds
 
 
 @dataclass(frozen=True)

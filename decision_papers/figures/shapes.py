@@ -11,10 +11,10 @@ a duration with no dates.
 
 from __future__ import annotations
 
-from decision_papers.figures.kinds import KINDS, BadValue, Claim, Duration
 from decision_papers.figures.ledger import OPS
 from decision_papers.figures.model import Entry, Formula, Relation
 from decision_papers.figures.thresholds import RulesValue
+from decision_papers.kinds import KINDS, BadValue, Claim, Duration
 from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
 
 FORMULA_KEYS = ("sum", "difference", "product", "quotient", "percent_of", "same_as",
@@ -404,7 +404,7 @@ def _funding(c: Collector, funding: dict | None) -> None:
 
 def _rules(c: Collector, rules: dict[str, RulesValue], stated: dict) -> None:
     """Thresholds and rates in force on the decision date, from the rules file."""
-    for key, value in rules.items():
+    for value in rules.values():
         c.formula(value.id, "rules", [], kind=value.kind, at=("organisation", "rules"),
                   label=value.name, value=value.value, value_kind=value.kind,
                   describe=value.describe())

@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from decision_papers import projects
-from decision_papers.projects import RULES_DIR
-from decision_papers.figures import formatting as fmt
-from decision_papers.problems import Place, Problem, ProblemsFound, shorten
+from decision_papers import formatting
+from decision_papers.errors import ProblemsFound
+from decision_papers.problems import Place, Problem, shorten
+from decision_papers.projects import RULES_DIR, display_path
 from decision_papers.source.load import Source, load
-from decision_papers.projects import display_path
 
 _MENTION = re.compile(r"\b((?:thresholds|rates)\.[a-z0-9_]+)")
 IMPLIED = {"vat": ("rates.vat",)}
@@ -49,7 +48,7 @@ class RulesValue:
 
     def describe(self) -> str:
         """Where the value comes from, for messages."""
-        return f"the rules file: {self.name}, from {fmt.date(self.effective)}"
+        return f"the rules file: {self.name}, from {formatting.date(self.effective)}"
 
 
 def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
@@ -96,8 +95,8 @@ def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
         places = tuple(Place(display, json_path=f"$.{fid}") for fid in later)
         named = ", ".join(fid.split(".", 1)[1] for fid in later)
         problems.append(Problem(
-            f"the decision date, {fmt.date(as_of)}, is before {display} has a value for "
-            f"{named}" + (f" (the first is from {fmt.date(first)})." if first else "."),
+            f"the decision date, {formatting.date(as_of)}, is before {display} has a value for "
+            f"{named}" + (f" (the first is from {formatting.date(first)})." if first else "."),
             ((dated_at,) if dated_at else ()) + places,
             "check the year of the date, or add the values then in force to the rules file.",
             rule="rules", details={"not_in_force": sorted(later)}))
@@ -141,7 +140,7 @@ def _read(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
         problems.append(Problem(message, (source.place(parts),) + tuple(also), hint,
                                 rule="rules"))
 
-    for section, (kind, key_name) in SECTIONS.items():
+    for section, (_, key_name) in SECTIONS.items():
         entries = source.data.get(section, {})
         if not isinstance(entries, dict):
             problem((section,), f'"{section}" must be an object of named {section}, '
@@ -182,7 +181,8 @@ def _check_entry(key, entry, parts, key_name, problem, source) -> None:
         if start is None:
             continue
         if start in seen:
-            problem(at + ("from",), f"{key} has two values from {fmt.date(start)}; each value "
+            problem(at + ("from",), f"{key} has two values from {formatting.date(start)}; "
+                    "each value "
                     "needs its own date.",
                     also=(source.place(parts + ("values", seen[start], "from")),))
         else:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from decision_papers.problems import Place, Problem, ProblemsFound, shorten
+from decision_papers.errors import ProblemsFound
 from decision_papers.forms import packs
 from decision_papers.forms.packs import DESCRIPTOR, shown
+from decision_papers.problems import Place, Problem, shorten
 from decision_papers.source.load import Source, load
 from decision_papers.source.validate import form_of, validate
 from decision_papers.source.walk import VALUE_KINDS, kind_at, value_at

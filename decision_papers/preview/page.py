@@ -20,13 +20,13 @@ from pathlib import Path
 import jinja2
 
 from decision_papers import projects
-from decision_papers.review.explain import entry_text
 from decision_papers.document.model import Heading, NumberedParagraph, Paragraph, plain
+from decision_papers.figures.listing import Listed, describe
 from decision_papers.paper import BuildOptions
 from decision_papers.pipeline import build_all
-from decision_papers.figures.listing import Listed, describe
+from decision_papers.review.explain import entry_text
 from decision_papers.source.folder import is_decision_folder
-from decision_papers.writers import html as write_html
+from decision_papers.writers.html import HANDLERS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _LABEL = re.compile(r"\d+\.\d+")
@@ -96,7 +96,7 @@ def paper_page(project: projects.Project, pid: str) -> str | None:
         keys = _keys(paper.document.blocks)
         links = _links(listed, sections, pid)
         for block, key in zip(paper.document.blocks, keys):
-            text = write_html.HANDLERS[type(block)](block)
+            text = HANDLERS[type(block)](block)
             for figure_text, href, label in links.get(key, ()):
                 text = _link_once(text, figure_text, href, label)
             here = [f for f in findings if f["key"] is not None and f["key"] == key]
@@ -179,6 +179,6 @@ def _link_once(text: str, shown: str, href: str, fid: str) -> str:
             continue
         link = (f'<a class="figure govuk-link" href="{html.escape(href)}" '
                 f'title="{html.escape(fid)}: how it is worked out">{escaped}</a>')
-        pieces[index] = whole.sub(lambda _: link, piece, count=1)
+        pieces[index] = whole.sub(lambda _, link=link: link, piece, count=1)
         return "".join(pieces)
     return text

@@ -42,7 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
     project: projects.Project
     server_version = "decision-papers-preview"
 
-    def do_GET(self):  # noqa: N802 - the standard library's name
+    def do_GET(self):
         port = self.server.server_address[1]
         if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
             # a page elsewhere could point a name at 127.0.0.1 (DNS rebinding) and read drafts

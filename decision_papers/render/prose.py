@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
-from decision_papers.figures.kinds import KINDS
 from decision_papers.figures.ledger import Ledger
 from decision_papers.figures.references import REFERENCE, Reference
+from decision_papers.kinds import KINDS
 from decision_papers.problems import Problem, shorten
 from decision_papers.source.load import Source
 from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
@@ -124,7 +124,7 @@ class Resolver:
             why, hint = "is not closed", f"close it: {{{inner}}}."
         else:
             why, hint = "has a closing brace with no opening one", f"open it: {{{inner}}}."
-        self._problem(f'"{shorten(snippet, 40)}" looks like a figure reference but {why}.', path,
+        self.problem(f'"{shorten(snippet, 40)}" looks like a figure reference but {why}.', path,
                       hint + " A brace can only start a figure reference, such as "
                       "{figures.total}.")
 
@@ -132,7 +132,7 @@ class Resolver:
         fid, style = match.group(1), match.group(2) or ""
         figure = self.figures.get(fid)
         if figure is None and fid.startswith("part2."):
-            self._problem(f'"{{{fid}}}" is a confidential Part 2 figure; Part 1 can only say '
+            self.problem(f'"{{{fid}}}" is a confidential Part 2 figure; Part 1 can only say '
                           "that a Part 2 form exists.", path,
                           "move the sentence into part2.paragraphs.")
             return match.group(0)
@@ -143,17 +143,17 @@ class Resolver:
             listing = f"python build.py explain {self.source.data.get('id', '<id>')}"
             hint = f"did you mean {{{near}}}? ({listing} lists them all)" if near else \
                 f"name a figure the paper states or computes; {listing} lists them all."
-            self._problem(f'"{{{fid}}}" does not name a figure.', path, hint)
+            self.problem(f'"{{{fid}}}" does not name a figure.', path, hint)
             return match.group(0)
         if figure.value is None:
             why = self.figures.uncomputable.get(fid, "it has no value")
-            self._problem(f'"{match.group(0)}" cannot be printed: {why}.', path,
+            self.problem(f'"{match.group(0)}" cannot be printed: {why}.', path,
                           "correct the figures it is computed from, or print them instead.")
             return match.group(0)
         formats = KINDS[figure.kind].formats
         if style not in formats:
             allowed = ", ".join(f"{{{fid}:{s}}}" if s else f"{{{fid}}}" for s in formats)
-            self._problem(f'"{match.group(0)}" asks for a format "{style}" that '
+            self.problem(f'"{match.group(0)}" asks for a format "{style}" that '
                           f"{KINDS[figure.kind].what} does not have.", path, f"use {allowed}.")
             return match.group(0)
         self.references.append(Reference(fid, style, path, match.string[:match.start()][-40:]))
@@ -164,7 +164,7 @@ class Resolver:
         parts = []
         found = blocks(text)
         if found and found[0][0] == "bullets":
-            self._problem("this text starts with a bullet list; a paragraph needs a sentence "
+            self.problem("this text starts with a bullet list; a paragraph needs a sentence "
                           "before its bullets.", path,
                           'add a sentence that introduces the list, e.g. "The options are:".',
                           rule="text")
@@ -176,7 +176,8 @@ class Resolver:
                                        for lvl, t in content))
         return "\n\n".join(parts)
 
-    def _problem(self, message, path, hint=None, rule="reference"):
+    def problem(self, message, path, hint=None, rule="reference"):
+        """Record a finding at the prose field ``path``."""
         self.problems.append(Problem(message, (self.source.place(path),), hint, rule=rule))
 
 
@@ -244,7 +245,7 @@ def schedules(source: Source, figures: Ledger, printed, places: tuple[str, ...],
         key = next((k for k in SCHEDULE_ROWS if isinstance(block, dict)
                     and isinstance(block.get(k), dict) and block[k]), None)
         if key is None:
-            resolver._problem(f'{place} names "{ref}", which is not a budget, grant or income '
+            resolver.problem(f'{place} names "{ref}", which is not a budget, grant or income '
                               "with amounts by financial year.", parts,
                               "name one, e.g. budgets.programme, whose by_year (or a grant's "
                               "instalments) lists the amounts.")

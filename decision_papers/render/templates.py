@@ -18,14 +18,12 @@ import jinja2
 import jinja2.ext
 from jinja2.lexer import Token
 
-from decision_papers import projects
-from decision_papers.projects import TEMPLATES_DIR
 from decision_papers.document import from_markdown
 from decision_papers.errors import Failure
-from decision_papers.problems import Place, Problem
-from decision_papers.render.prose import escape
 from decision_papers.forms.packs import LAYOUT, shown
-
+from decision_papers.problems import Place, Problem
+from decision_papers.projects import TEMPLATES_DIR
+from decision_papers.render.prose import escape
 
 
 def environment(form: str, templates_dir: Path = TEMPLATES_DIR,
@@ -216,7 +214,7 @@ def render_blocks(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
             "without end).", (Place(*where) if where else Place(shown(folder, layout)),),
             "remove the include (or call) that leads back to a template already being "
             "rendered.", rule="template")) from None
-    except Exception as exc:  # any other error in a template expression: never a traceback
+    except Exception as exc:  # noqa: BLE001 - any other error in a template expression
         where = _template_frame(exc, folder)
         detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message \
             else str(exc)
@@ -283,7 +281,7 @@ def _markdown_line(line: int | None, markdown: str, form: str, context: dict,
     try:
         env = environment(form, templates_dir, extensions=[_LineMarks])
         marked = env.get_template(layout).render(**context)
-    except Exception:  # the diagnosis is a nicety; the problem is reported anyway
+    except Exception:  # noqa: BLE001 - a nicety: the problem is reported anyway
         return None
     if _MARK.sub("", marked) != markdown:
         return None

@@ -18,23 +18,18 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
-from decision_papers import atomic
-from decision_papers.word import archive
-
-from decision_papers import pipeline, projects, reproducible, writers
+from decision_papers import atomic, git, pipeline, projects, reproducible, writers
 from decision_papers.figures.listing import Listed, places
-from decision_papers.paper import BuildOptions, Paper
-from decision_papers.projects import RULES_DIR, TEMPLATES_DIR
-from decision_papers.problems import printable
-from decision_papers import git
 from decision_papers.git import GitError
-from decision_papers.projects import MAX_BYTES, display_path
+from decision_papers.paper import BuildOptions, Paper
+from decision_papers.problems import printable
+from decision_papers.projects import MAX_BYTES, RULES_DIR, TEMPLATES_DIR, display_path
+from decision_papers.word import archive
 
 WORKING_TREE = "working tree"
 
@@ -446,12 +441,13 @@ def write_redline(changed, old, new, target: Path, stamp: tuple[str, dt.datetime
     try:
         before = reader.read(io.BytesIO(old[pid].files[".docx"]))
         after = reader.read(io.BytesIO(new[pid].files[".docx"]))
-    except Exception as exc:  # a zip Word cannot read: say so, never a traceback
+    except Exception as exc:  # noqa: BLE001 - a zip Word cannot read: said, no traceback
         print(f"error: out/{pid}.docx cannot be read as a Word document "
               f"({type(exc).__name__}); rebuild it and commit out/.", file=stderr)
         return 1
-    data = archive.normalise_docx(redline.render(before, after, *stamp, looks=new[pid].files[".docx"]),
-                                 archive.REDLINE_COMMENT)
+    data = archive.normalise_docx(
+        redline.render(before, after, *stamp, looks=new[pid].files[".docx"]),
+        archive.REDLINE_COMMENT)
     try:
         atomic.write_atomic(target, data)
     except atomic.WriteFailed as exc:

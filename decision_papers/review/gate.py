@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from decision_papers import projects
-from decision_papers import records
-from decision_papers import git
-from decision_papers import atomic, writers
+from decision_papers import atomic, git, projects, records, writers
 from decision_papers.projects import display_path
 from decision_papers.review import history
 
 
-def findings(papers, here: projects.Project, out_dir, complete: bool) -> tuple[list[str], list[str]]:
+def findings(papers, here: projects.Project, out_dir, complete: bool
+             ) -> tuple[list[str], list[str]]:
     """``(findings, notes)``: what fails the gate, and what it could not check."""
     lines = freshness(papers, out_dir, complete)
     found, bad = records.load(here)

@@ -16,10 +16,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from decision_papers import records
+from decision_papers import git, records
 from decision_papers.problems import printable
 from decision_papers.projects import Project
-from decision_papers import git
 
 _NO_BLOB = "0" * 40
 
@@ -170,7 +169,7 @@ def _true(top: Path, project: Project, found: dict, history: dict[str, _Path],
              for rev in (named, adding or named)]
     contents = iter(_contents(top, names))
     missing = 0
-    for record, out, named, adding in wanted:
+    for record, out, named, _ in wanted:
         at_named, at_adding = next(contents), next(contents)
         if at_named is not None and records.text_digest(at_named) == record.text_sha256:
             continue

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from decision_papers.figures import formatting as fmt
+from decision_papers import formatting
 from decision_papers.projects import declared_id
 
 
@@ -28,9 +28,9 @@ def held_back(paper, as_of: dt.date) -> str | None:
     if not paper.approved:
         return "it is a draft"
     if paper.approval_date > as_of:
-        return f"it is approved only from {fmt.date(paper.approval_date)}"
+        return f"it is approved only from {formatting.date(paper.approval_date)}"
     if paper.deferred_until and paper.deferred_until > as_of:
-        return f"publication is deferred until {fmt.date(paper.deferred_until)}"
+        return f"publication is deferred until {formatting.date(paper.deferred_until)}"
     return None
 
 
@@ -88,7 +88,7 @@ def withdrawn(outdir: Path, known: set[str]) -> dict[str, list[Path]]:
         try:
             data = json.loads(listing.read_bytes())
             ours = data["decision"] == pid and isinstance(data["figures"], list)
-        except Exception:  # not a paper's figures file
+        except Exception:  # noqa: BLE001 - not a paper's figures file
             ours = False
         if ours:
             found[pid] = published_files(outdir, pid)

@@ -28,20 +28,26 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import re
-from pathlib import Path
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
-
+from pathlib import Path
 
 from decision_papers.document import styles
+from decision_papers.document.model import (
+    BulletList,
+    Document,
+    Heading,
+    NumberedParagraph,
+    Paragraph,
+    Span,
+    Table,
+    plain,
+)
 from decision_papers.word import ooxml
-
-
-from decision_papers.writers import docx as write_docx
-from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table, plain
+from decision_papers.writers import docx
 
 TOKEN = re.compile(r"\s+|\S+")
 """A word or a run of whitespace: the unit of a word diff; joined they give the text back."""
@@ -153,7 +159,8 @@ def _flatten(block, depth: int, found: list[Unit], tables, level: int = 1) -> No
 
 
 def align(old: list[Unit], new: list[Unit]) -> list[tuple[Unit | None, Unit | None]]:
-    """Pair old units with new ones: ``(old, new)``, ``(old, None)`` deleted, ``(None, new)`` inserted.
+    """Pair old units with new ones: ``(old, new)``, ``(old, None)`` deleted, ``(None, new)``
+    inserted.
 
     ``_unchanged`` finds the units that did not change; inside each changed
     stretch between them, units are paired by similarity so an edited
@@ -485,7 +492,8 @@ class _Writer:
     def _runs(self, paragraph, segments) -> None:
         for tag, group in groupby(segments, key=lambda s: s[0]):
             runs = []
-            for (bold, italic), same in groupby((t for _, t in group), key=lambda t: (t.bold, t.italic)):
+            for (bold, italic), same in groupby((t for _, t in group),
+                                                key=lambda t: (t.bold, t.italic)):
                 run = paragraph.add_run("".join(t.text for t in same))
                 if bold:
                     run.bold = True
@@ -527,7 +535,7 @@ class _Writer:
         table, self.table = self.table, None
         self.table_old, self.table_new = set(), set()
         if table is not None:
-            write_docx.lay_out_table(table)
+            docx.lay_out_table(table)
 
 
 def render(old: Document, new: Document, author: str = "decision-papers",
@@ -548,13 +556,13 @@ def render(old: Document, new: Document, author: str = "decision-papers",
     word = None
     if looks is not None:
         try:
-            word = write_docx.new_document(new, Path(f"{new.meta.reference}.docx"), looks)
-        except write_docx.ReferenceProblem:
+            word = docx.new_document(new, Path(f"{new.meta.reference}.docx"), looks)
+        except docx.ReferenceProblem:
             word = None
-    word = word or write_docx.new_document(new)
+    word = word or docx.new_document(new)
     writer = _Writer(word, author, _stamp(date or new.meta.stamp))
     for old_unit, new_unit in align(flatten(old), flatten(new)):
         writer.write(old_unit, new_unit)
     writer.close_table()
-    write_docx.keep_labelled_blocks_together(word)
-    return write_docx.save(word)
+    docx.keep_labelled_blocks_together(word)
+    return docx.save(word)

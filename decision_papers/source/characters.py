@@ -14,8 +14,6 @@ from decision_papers.source.load import Source
 from decision_papers.source.validate import capped
 from decision_papers.source.walk import leaves
 
-
-
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters XML 1.0 cannot hold."""
 
@@ -23,7 +21,7 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def control_characters(source: Source) -> list[Problem]:
     """Characters XML cannot hold would corrupt the DOCX: refuse them (the first 50)."""
     problems = []
-    for parts, kind, value in leaves(source.data):
+    for parts, _, value in leaves(source.data):
         if isinstance(value, str) and _XML_BAD.search(value):
             bad = _XML_BAD.search(value).group(0)
             name = unicodedata.name(bad, f"U+{ord(bad):04X}")

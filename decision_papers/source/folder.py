@@ -23,9 +23,10 @@ import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from decision_papers.problems import Place, Problem, ProblemsFound, json_path
-from decision_papers.source.load import Source, load
+from decision_papers.errors import ProblemsFound
+from decision_papers.problems import Place, Problem, json_path
 from decision_papers.projects import MAX_BYTES, display_path
+from decision_papers.source.load import Source, load
 from decision_papers.source.walk import value_at
 
 DECISION = "decision.json"
@@ -125,11 +126,12 @@ def load_folder(folder: Path, files_of) -> FolderSource:
                 f"keep one: delete {'.'.join(place)} from {DECISION}, or delete {path.name}.",
                 rule="source"))
             continue
-        parent = source.data
-        for depth, part in enumerate(place[:-1]):
-            parent = parent.setdefault(part, {}) if isinstance(parent, dict) else None
+        parent, depth = source.data, 0
+        while depth < len(place) - 1:
+            parent = parent.setdefault(place[depth], {})
             if not isinstance(parent, dict):
                 break
+            depth += 1
         if not isinstance(parent, dict):
             where = ".".join(place[:depth + 1])
             problems.append(Problem(

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 import re
 import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from decision_papers.problems import Place, Problem, ProblemsFound, json_path, shorten
+from decision_papers.errors import ProblemsFound
+from decision_papers.problems import Place, Problem, json_path, shorten
 from decision_papers.projects import MAX_BYTES, display_path
-
 
 
 @dataclass

@@ -28,10 +28,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from decision_papers import git
-from decision_papers.problems import Place, Problem, ProblemsFound, json_path
+from decision_papers.errors import ProblemsFound
+from decision_papers.problems import Place, Problem, json_path
+from decision_papers.projects import display_path
 from decision_papers.source.characters import control_characters
 from decision_papers.source.load import Source, load
-from decision_papers.projects import display_path
 from decision_papers.source.validate import validate
 
 MATERIAL = ("exemption", "paragraphs", "figures", "annexes")

@@ -33,16 +33,14 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from jsonschema.exceptions import best_match
 
-from decision_papers import projects
-from decision_papers.projects import SCHEMA_DIR
 from decision_papers.problems import Place, Problem, json_path, shorten
+from decision_papers.projects import SCHEMA_DIR
 from decision_papers.source.load import Source
 
 COMMON = "common.schema.json"
@@ -92,7 +90,8 @@ def _read(relative: str) -> dict:
 @lru_cache(maxsize=None)
 def _registry() -> Registry:
     """The common schema and every form's, each under its ``$id``, for ``$ref`` to find."""
-    files = [COMMON] + sorted(f"forms/{p.name}" for p in (SCHEMA_DIR / "forms").glob("*.schema.json"))
+    files = [COMMON] + sorted(f"forms/{p.name}"
+                              for p in (SCHEMA_DIR / "forms").glob("*.schema.json"))
     return Registry().with_resources(
         (_read(name)["$id"], Resource.from_contents(_read(name), DRAFT202012)) for name in files)
 
@@ -290,10 +289,12 @@ def _explain(source: Source, error) -> list[Problem]:
             if path and path[-1] == "id":
                 hint = "use lower-case letters, digits and hyphens, e.g. pcd-1717."
     elif v == "not" and path == ["id"]:
-        message = f'{_quote(inst)} is a name Windows reserves for a device, so out/{inst}.docx could not be opened there.'
+        message = (f"{_quote(inst)} is a name Windows reserves for a device, so "
+                   f"out/{inst}.docx could not be opened there.")
         hint = "choose another id, e.g. the decision reference (pcd-1717)."
     elif v == "propertyNames":
-        message = f'{_quote(inst)} cannot be used as a name here: use lower-case letters, digits and underscores.'
+        message = (f"{_quote(inst)} cannot be used as a name here: use lower-case letters, "
+                   "digits and underscores.")
     elif v == "minimum":
         message = f"{_describe(inst)} is negative; it must be {value} or more."
         hint = "write the amount without a minus sign; say in the text if it is a reduction."
@@ -319,7 +320,8 @@ def _explain(source: Source, error) -> list[Problem]:
             hint = 'write one length, e.g. {"months": 14} for a year and two months.'
     elif v in ("enum", "const"):
         options = value if v == "enum" else [value]
-        message = f"{_describe(inst)} is not allowed here; use one of: {', '.join(json.dumps(o) for o in options)}."
+        listed = ", ".join(json.dumps(o) for o in options)
+        message = f"{_describe(inst)} is not allowed here; use one of: {listed}."
         hint = suggest(inst, options) if isinstance(inst, str) else None
     else:  # a keyword the schema does not use yet: jsonschema's words, kept short
         message = shorten(error.message, 100) + "."

@@ -17,8 +17,22 @@ import docx
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from decision_papers.document.model import BulletList, Document, Heading, Metadata, NumberedParagraph, Paragraph, Span, Table
-from decision_papers.document.styles import CONTINUED, HEADING_LEVELS, NUMBERED_BULLET, NUMBERED_LEVELS
+from decision_papers.document.model import (
+    BulletList,
+    Document,
+    Heading,
+    Metadata,
+    NumberedParagraph,
+    Paragraph,
+    Span,
+    Table,
+)
+from decision_papers.document.styles import (
+    CONTINUED,
+    HEADING_LEVELS,
+    NUMBERED_BULLET,
+    NUMBERED_LEVELS,
+)
 from decision_papers.word.archive import check_archive
 
 _HEADING_NUMBER = re.compile(r"^(\d+)\. ")

@@ -25,10 +25,11 @@ class Writer:
     with nothing to do must start fast (``incremental``).
     """
 
-    __slots__ = ("name", "suffix", "module", "option", "help", "cached", "part2", "batch")
+    __slots__ = ("name", "suffix", "module", "option", "help_text", "cached", "part2", "batch")
 
     def __init__(self, name: str, suffix: str, module: str, option: str | None = None,
-                 help: str = "", cached: bool = True, part2: bool = False, batch: bool = False):
+                 help_text: str = "", cached: bool = True, part2: bool = False,
+                 batch: bool = False):
         self.name = name
         """Its name, as builds ask for it: ``html``."""
         self.suffix = suffix
@@ -37,7 +38,7 @@ class Writer:
         """The module under ``decision_papers.writers`` that writes it."""
         self.option = option
         """The command-line option that asks for it (``--html``); None: every build writes it."""
-        self.help = help
+        self.help_text = help_text
         """The option's help."""
         self.cached = cached
         """Whether an incremental build may leave a paper unbuilt when it asks for this
@@ -60,10 +61,10 @@ WRITERS: tuple[Writer, ...] = (
     Writer("md", ".md", "markdown", part2=True),
     Writer("figures", ".figures.json", "figures_file"),
     Writer("html", ".html", "html", option="--html", part2=True,
-           help="also write each paper as an accessible web page, OUT/<id>.html (GOV.UK "
+           help_text="also write each paper as an accessible web page, OUT/<id>.html (GOV.UK "
                 "guidance prefers HTML to PDF for publications)"),
     Writer("pdf", ".pdf", "pdf", option="--pdf", cached=False, batch=True,
-           help="also write each paper as a tagged, accessible PDF, OUT/<id>.pdf, through "
+           help_text="also write each paper as a tagged, accessible PDF, OUT/<id>.pdf, through "
                 "LibreOffice (installed separately), checked against PDF/UA"),
 )
 """Every writer, in the order a paper's files are made."""

@@ -19,22 +19,39 @@ import io
 import zipfile
 from pathlib import Path
 
-from docx import Document as new_docx
+import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from decision_papers.document.styles import (CONTINUED, HEADING_STYLES, NUMBERED, NUMBERED_BULLET,
-                                             NUMBERED_SUB, PARAGRAPH, TABLE, bullet_style, holds_ticks, list_bullet,
-                                             numbered_style, writer_styles)
+from decision_papers.atomic import plain_reason
+from decision_papers.document.model import (
+    BulletList,
+    Document,
+    Heading,
+    NumberedParagraph,
+    Paragraph,
+    Table,
+)
+from decision_papers.document.styles import (
+    CONTINUED,
+    HEADING_STYLES,
+    NUMBERED,
+    NUMBERED_BULLET,
+    NUMBERED_SUB,
+    PARAGRAPH,
+    TABLE,
+    bullet_style,
+    holds_ticks,
+    list_bullet,
+    numbered_style,
+    writer_styles,
+)
 from decision_papers.errors import Failure
 from decision_papers.problems import Place, Problem, printable
-from decision_papers.word import accessibility, archive, reader
-from decision_papers.word.accessibility import MIN_CONTRAST
 from decision_papers.projects import display_path
-from decision_papers.word import ooxml
-from decision_papers.atomic import plain_reason
-from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Table
+from decision_papers.word import accessibility, archive, ooxml
+from decision_papers.word.accessibility import MIN_CONTRAST
 
 BULLET_INDENT = Cm(0.63)
 INDENT = Cm(1.27)
@@ -152,7 +169,7 @@ def new_document(doc: Document, reference: Path | None = None, data: bytes | Non
     """
     if reference is not None:
         return _from_reference(doc, Path(reference), data)
-    word = new_docx()
+    word = docx.Document()
     ooxml.drop_template_leftovers(word)
     ooxml.scrub_settings(word, doc.meta.language)
     ooxml.strip_revision_ids(word)
@@ -193,7 +210,8 @@ def _from_reference(doc: Document, path: Path, data: bytes | None = None):
 _STYLE_TYPES = {PARAGRAPH: WD_STYLE_TYPE.PARAGRAPH, TABLE: WD_STYLE_TYPE.TABLE}
 
 _STYLE_HINT = ("define each style in the reference document (in Word: the Styles pane, New "
-               "Style, with exactly that name), or start from templates/pcd-april-2023/reference.docx.")
+               "Style, with exactly that name), or start from "
+               "templates/pcd-april-2023/reference.docx.")
 
 
 def open_reference(path: Path, data: bytes | None = None):
@@ -216,7 +234,7 @@ def open_reference(path: Path, data: bytes | None = None):
             data = path.read_bytes()
         digest = hashlib.sha256(data).digest()
         if digest in _CHECKED:  # a batch checks each form's reference document once
-            word = new_docx(io.BytesIO(data))
+            word = docx.Document(io.BytesIO(data))
             ooxml.empty_body(word)
             return word
         with io.BytesIO(data) as handle:
@@ -232,7 +250,7 @@ def open_reference(path: Path, data: bytes | None = None):
                     "a Word Document (.docx).") from None
             handle.seek(0)
             try:
-                word = new_docx(handle)
+                word = docx.Document(handle)
             except Exception as exc:  # noqa: BLE001 - whatever python-docx or lxml met
                 raise ReferenceProblem(
                     path, f"{shown} is not a Word document (.docx) that can be read: "

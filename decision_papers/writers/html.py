@@ -20,8 +20,16 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-from decision_papers.document.model import (BulletList, Document, Heading, NumberedParagraph,
-                                            Paragraph, Span, Table, plain)
+from decision_papers.document.model import (
+    BulletList,
+    Document,
+    Heading,
+    NumberedParagraph,
+    Paragraph,
+    Span,
+    Table,
+    plain,
+)
 from decision_papers.document.styles import holds_ticks
 
 STYLE = """\

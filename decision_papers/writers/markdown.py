@@ -17,7 +17,15 @@ from __future__ import annotations
 import json
 import re
 
-from decision_papers.document.model import BulletList, Document, Heading, NumberedParagraph, Paragraph, Span, Table
+from decision_papers.document.model import (
+    BulletList,
+    Document,
+    Heading,
+    NumberedParagraph,
+    Paragraph,
+    Span,
+    Table,
+)
 
 _INLINE_SPECIAL = re.compile(r"([\\*_`\[\]<>|]|&(?=#?\w+;))")
 _BLOCK_START = re.compile(r"#{1,6}(?=[ \t]|$)|[-+](?=[ \t]|$)|~{3,}|(?:-[ \t]*){2,}$")

@@ -330,7 +330,8 @@ def rule_tagged(doc: _Pdf) -> Iterator[str]:
     """PDF/UA 7.1: the catalogue marks the file as tagged."""
     mark = doc.root.get("/MarkInfo")
     if not (isinstance(mark, pikepdf.Dictionary) and _is_true(mark.get("/Marked"))):
-        yield ("The PDF is not marked as tagged (the catalogue needs /MarkInfo << /Marked true >>), "
+        yield ("The PDF is not marked as tagged (the catalogue needs "
+               "/MarkInfo << /Marked true >>), "
                "so assistive technology will not trust its tags.")
 
 

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-import decision_papers.cli as cli
 from decision_papers.cli import common, main
 from support import EXAMPLE, MINIMAL, ROOT, run
 
@@ -206,7 +205,7 @@ def test_ctrl_c_during_a_build_is_one_line_and_exit_130(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_in_textconv_is_one_line_and_exit_130(monkeypatch):
-    from decision_papers.word import archive, reader
+    from decision_papers.word import reader
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from decision_papers.figures import formatting as fmt
-
+from decision_papers import formatting
 
 # -- values -----------------------------------------------------------------
 
@@ -226,15 +225,15 @@ _MONEY_LOOSE = re.compile(r"""
 register(Kind(
     name="money", what="an amount of money", read=_read_money,
     formats={
-        "": fmt.money,
-        "millions": fmt.money_millions,
-        "m": lambda v: f"£{fmt.scaled(v, 1_000_000, 2)[0]}m",
-        "k": lambda v: f"£{fmt.scaled(v, 1_000, 1)[0]}k",
+        "": formatting.money,
+        "millions": formatting.money_millions,
+        "m": lambda v: f"£{formatting.scaled(v, 1_000_000, 2)[0]}m",
+        "k": lambda v: f"£{formatting.scaled(v, 1_000, 1)[0]}k",
     },
     lossy={
-        "millions": lambda v: not fmt.scaled(v, 1_000_000, 2)[1],
-        "m": lambda v: not fmt.scaled(v, 1_000_000, 2)[1],
-        "k": lambda v: not fmt.scaled(v, 1_000, 1)[1],
+        "millions": lambda v: not formatting.scaled(v, 1_000_000, 2)[1],
+        "m": lambda v: not formatting.scaled(v, 1_000_000, 2)[1],
+        "k": lambda v: not formatting.scaled(v, 1_000, 1)[1],
     },
     example='{"money": 14560}',
     loose=(Loose(_MONEY_LOOSE, _typed_money, re.compile(r"[£\d]|gbp", re.IGNORECASE)),),
@@ -243,11 +242,11 @@ register(Kind(
 
 # percentage ------------------------------------------------------------------
 
-_ONES = "|".join(fmt.UNIT_WORDS[1:10])
-_BELOW_100 = (f"(?: (?:{'|'.join(w for w in fmt.TENS_WORDS if w)}) (?: - (?:{_ONES}) )?"
-              f" | {'|'.join(fmt.UNIT_WORDS[10:20])} | {_ONES} )")
+_ONES = "|".join(formatting.UNIT_WORDS[1:10])
+_BELOW_100 = (f"(?: (?:{'|'.join(w for w in formatting.TENS_WORDS if w)}) (?: - (?:{_ONES}) )?"
+              f" | {'|'.join(formatting.UNIT_WORDS[10:20])} | {_ONES} )")
 _NUMBER_WORDS = rf"(?: (?:{_ONES}) \ hundred (?: \ and \ {_BELOW_100} )? | {_BELOW_100} )"
-"""Every key of ``fmt.NUMBER_WORDS`` (one to nine hundred and ninety-nine), by its grammar:
+"""Every key of ``formatting.NUMBER_WORDS`` (one to nine hundred and ninety-nine), by its grammar:
 the longest first ("twenty-five", not "twenty"; "seventeen", not "seven").  Its 999
 spellings as one alternation took 30 ms to compile on every run."""
 
@@ -260,8 +259,8 @@ _PERCENT_LOOSE = re.compile(r"""
 
 def _typed_number(word: str) -> Decimal | None:
     word = word.lower()
-    if word in fmt.NUMBER_WORDS:
-        return Decimal(fmt.NUMBER_WORDS[word])
+    if word in formatting.NUMBER_WORDS:
+        return Decimal(formatting.NUMBER_WORDS[word])
     try:
         return Decimal(word.replace(",", ""))
     except InvalidOperation:
@@ -277,7 +276,8 @@ def _read_percentage(raw) -> Decimal:
 
 register(Kind(
     name="percentage", what="a percentage", read=_read_percentage,
-    formats={"": fmt.percent, "per_cent": lambda v: fmt.percent(v)[:-1] + " per cent"},
+    formats={"": formatting.percent,
+             "per_cent": lambda v: formatting.percent(v)[:-1] + " per cent"},
     example='{"percentage": 25}',
     loose=(Loose(_PERCENT_LOOSE, lambda m: _typed_number(m.group("n")),
                  re.compile("%|cent", re.IGNORECASE)),),
@@ -294,7 +294,7 @@ def _read_count(raw) -> int:
 
 register(Kind(
     name="count", what="a number", read=_read_count,
-    formats={"": fmt.number, "words": fmt.words},
+    formats={"": formatting.number, "words": formatting.words},
     example='{"count": 15}',
 ))
 
@@ -318,7 +318,7 @@ def _typed_date(match: re.Match):
     try:
         if g.get("mon"):
             name = g["mon"][:3].title()
-            month = fmt.MONTH_ABBREVIATIONS.index(name) + 1
+            month = formatting.MONTH_ABBREVIATIONS.index(name) + 1
         else:
             month = int(g["mm"])
         if g.get("day"):
@@ -329,7 +329,8 @@ def _typed_date(match: re.Match):
 
 
 _MONTH = r"(?P<mon> " + "|".join(sorted(
-    {*fmt.MONTHS, *fmt.MONTH_ABBREVIATIONS, "Sept"}, key=lambda m: (-len(m), m))) + r" ) \.?"
+    {*formatting.MONTHS, *formatting.MONTH_ABBREVIATIONS, "Sept"},
+    key=lambda m: (-len(m), m))) + r" ) \.?"
 """``March``, ``Mar``, ``Mar.``: capitalised, so "may" in a sentence is not May."""
 _DAY = r"(?P<day> \d{1,2} ) (?:st|nd|rd|th)?"
 
@@ -361,8 +362,8 @@ def _same_date(value, typed) -> bool:
 
 register(Kind(
     name="date", what="a date", read=_read_date,
-    formats={"": fmt.date, "month": fmt.month_year, "month_name": fmt.month,
-             "year": lambda d: str(d.year), "fy": fmt.financial_year_of},
+    formats={"": formatting.date, "month": formatting.month_year, "month_name": formatting.month,
+             "year": lambda d: str(d.year), "fy": formatting.financial_year_of},
     example='{"date": "2025-03-31"}',
     loose=tuple(Loose(p, _typed_date, _DIGIT) for p in _DATE_LOOSE),
     same=_same_date,
@@ -405,11 +406,11 @@ def _typed_duration(match: re.Match):
 register(Kind(
     name="duration", what="a duration", read=_read_duration,
     formats={
-        "": lambda d: _duration_text(d, fmt.number),
-        "words": lambda d: _duration_text(d, fmt.words),
-        "number": lambda d: fmt.number(d.amount),
-        "number_words": lambda d: fmt.words(d.amount),
-        "adjective": lambda d: f"{fmt.words(d.amount)}-{d.unit[:-1]}",
+        "": lambda d: _duration_text(d, formatting.number),
+        "words": lambda d: _duration_text(d, formatting.words),
+        "number": lambda d: formatting.number(d.amount),
+        "number_words": lambda d: formatting.words(d.amount),
+        "adjective": lambda d: f"{formatting.words(d.amount)}-{d.unit[:-1]}",
     },
     example='{"duration": {"years": 3}}',
     loose=(Loose(_DURATION_LOOSE, _typed_duration,
@@ -428,8 +429,9 @@ def _read_period(raw) -> Period:
 
 register(Kind(
     name="period", what="a period", read=_read_period,
-    formats={"": lambda p: f"{fmt.date(p.start)} to {fmt.date(p.end)}",
-             "months": lambda p: f"{fmt.month_year(p.start)} to {fmt.month_year(p.end)}"},
+    formats={"": lambda p: f"{formatting.date(p.start)} to {formatting.date(p.end)}",
+             "months": lambda p: f"{formatting.month_year(p.start)} to "
+                                 f"{formatting.month_year(p.end)}"},
     example='{"period": {"start": "2024-04-01", "end": "2025-03-31"}}',
 ))
 
@@ -446,7 +448,7 @@ def _read_financial_year(raw) -> FinancialYear:
     first = int(match.group(1))
     if int(match.group(2)) != (first + 1) % 100:
         raise BadValue(f'"{raw}" is not a financial year: the one that starts in {first} is '
-                       f"{fmt.financial_year(first)}")
+                       f"{formatting.financial_year(first)}")
     return FinancialYear(first)
 
 
@@ -473,8 +475,8 @@ _FY_LOOSE = re.compile(r"""
 
 register(Kind(
     name="financial_year", what="a financial year", read=_read_financial_year,
-    formats={"": lambda y: fmt.financial_year(y.first),
-             "dash": lambda y: fmt.financial_year(y.first, "-"),
+    formats={"": lambda y: formatting.financial_year(y.first),
+             "dash": lambda y: formatting.financial_year(y.first, "-"),
              "first_year": lambda y: str(y.first)},
     example='{"financial_year": "2024/25"}',
     loose=(Loose(_FY_LOOSE, _typed_fy, _DIGIT),),
@@ -493,12 +495,13 @@ def _read_year_range(raw) -> YearRange:
 register(Kind(
     name="year_range", what="a range of financial years", read=_read_year_range,
     formats={
-        "": lambda r: fmt.financial_year(r.first.first) + (
-            "" if r.years == 1 else f" to {fmt.financial_year(r.last.first)}"),
-        "years": lambda r: f"{fmt.words(r.years)} financial year{'s' if r.years != 1 else ''}",
-        "count": lambda r: fmt.number(r.years),
-        "first": lambda r: fmt.financial_year(r.first.first),
-        "last": lambda r: fmt.financial_year(r.last.first),
+        "": lambda r: formatting.financial_year(r.first.first) + (
+            "" if r.years == 1 else f" to {formatting.financial_year(r.last.first)}"),
+        "years": lambda r: f"{formatting.words(r.years)} financial "
+                           f"year{'s' if r.years != 1 else ''}",
+        "count": lambda r: formatting.number(r.years),
+        "first": lambda r: formatting.financial_year(r.first.first),
+        "last": lambda r: formatting.financial_year(r.last.first),
     },
     example='{"year_range": {"from": "2024/25", "to": "2025/26"}}',
     same=lambda a, b: a == b or (isinstance(b, Duration) and b.unit == "years"
@@ -516,8 +519,9 @@ def _read_rate(raw) -> Rate:
 
 register(Kind(
     name="rate", what="a rate", read=_read_rate,
-    formats={"": lambda r: f"{fmt.money(r.amount)} {'an' if r.per[:1] in 'aeiou' else 'a'} {r.per}",
-             "amount": lambda r: fmt.money(r.amount),
+    formats={"": lambda r: f"{formatting.money(r.amount)} "
+                           f"{'an' if r.per[:1] in 'aeiou' else 'a'} {r.per}",
+             "amount": lambda r: formatting.money(r.amount),
              "per": lambda r: r.per},
     example='{"rate": {"amount": 295, "per": "session day"}}',
     same=lambda a, b: a == b or (isinstance(b, Decimal) and a.amount == b),

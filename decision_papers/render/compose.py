@@ -26,7 +26,7 @@ DRAFT = "DRAFT"
 """Before a paper's title, and at the top of every page, until it is approved."""
 
 
-def render(source: Source, view: dict, decided: dt.date, lettered: tuple[str, str],
+def document(source: Source, view: dict, decided: dt.date, lettered: tuple[str, str],
            templates_dir: Path, part2: bool = False) -> Document:
     """The paper (``part2``: its Part 2) as the document model; a ``TemplateProblem`` when
     the form's templates cannot render it."""
