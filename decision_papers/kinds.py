@@ -2,13 +2,20 @@
 
 A kind knows how to read its value from a source, the formats a reference may
 ask for (``{id:format}``), how a reader would type it loose in prose (so the
-``loose_figure`` check can catch it), and how to tell an officer to add one.
-Adding a kind means adding one ``Kind`` here; the schema's ``figure`` entry
-names the same kinds, and a test keeps the two in step.
+``loose_figure`` check can catch it), which values are the same (across
+kinds too), whether it adds up, how it is measured against a cap or a claim,
+how a difference is worded, its words in schema messages, its JSON Schema,
+its JSON form in ``figures.json``, and how to tell an officer to add one.
+
+Adding a kind means adding one ``Kind`` here, and nothing else: the schema's
+figure entry and kind definitions are made from the registry
+(``in_schema``), and ``scripts/kind_schema.py`` writes them into
+``schema/common.schema.json`` for editors (a test keeps the file in step).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -142,6 +149,11 @@ class Loose:
     paragraphs hold no figure at all, and this one quick search spares the long ones."""
 
 
+def _plain(value):
+    """A value as JSON: numbers that are not whole (``Decimal``) as strings, exactly."""
+    return value if isinstance(value, (int, str, bool)) else str(value)
+
+
 @dataclass(frozen=True)
 class Kind:
     """Everything the tool knows about one kind of figure."""
@@ -160,8 +172,34 @@ class Kind:
     """Ways it gets typed into prose."""
     same: Callable[[object, object], bool] = lambda a, b: a == b
     """Whether two values are the same figure (``12 months`` is ``1 year``)."""
+    matches: tuple[str, ...] = ()
+    """Other kinds whose values one of this kind's can be (a rate's amount is an amount of
+    money; a range of financial years is so many years): a loose figure typed as one of
+    those may be meant as one of these."""
     lossy: dict[str, Callable[[object], bool]] = field(default_factory=dict)
     """Formats that can round, with a test of whether they round this value."""
+    adds: bool = False
+    """Whether figures of it can be added up and taken from each other."""
+    measure: Callable[[object], object] | None = None
+    """A value's size, for a cap (at most, at least, below) or a claim (exceeds); None
+    when values of the kind have no order to compare."""
+    unlike: Callable[[object, object], tuple[str, str] | None] = lambda a, b: None
+    """Why two values of the kind cannot be measured against each other (days and months),
+    with a hint; None when they can."""
+    gap: Callable[[object, object], str | None] = lambda a, b: None
+    """How far apart two different values are, in words (``£25``, ``3 months``)."""
+    words: str | None = None
+    """The kind in a schema message: ``expected an amount of money (a number such as
+    14560, without £ or commas)``."""
+    schema: dict | None = None
+    """The JSON Schema of a stated value; None for a kind that is only ever computed."""
+    shared: bool = False
+    """Whether its schema is a named definition (``$defs/<name>``) other fields use too."""
+    leaves: dict[str, str | None] = field(default_factory=dict)
+    """The schema definitions whose values, in a block's own fields, are figures of this
+    kind, each with its unit where the value is a number of them (``"months"``)."""
+    json: Callable[[object], object] = _plain
+    """A value in JSON, as ``figures.json`` gives it."""
 
     def text(self, value, style: str = "") -> str:
         """``value`` printed in ``style``."""
@@ -173,9 +211,15 @@ KINDS: dict[str, Kind] = {}
 
 
 def register(kind: Kind) -> Kind:
-    """Add ``kind`` to the registry."""
+    """Add ``kind`` to the registry: from then on sources may state it and the schema has it."""
     KINDS[kind.name] = kind
     return kind
+
+
+def generation() -> tuple:
+    """The registry as it is now, as a key: what is made from it (the schema) is made again
+    when a kind is added, replaced or taken away."""
+    return tuple((name, id(kind)) for name, kind in KINDS.items())
 
 
 LARGEST = Decimal(10) ** 12
@@ -189,6 +233,10 @@ def _decimal(raw, what: str) -> Decimal:
     value = Decimal(str(raw))
     if not value.is_finite() or abs(value) > LARGEST or value.as_tuple().exponent < -10:
         raise BadValue(f"expected {what} of at most 12 digits and 2 decimal places")
+    return value
+
+
+def _itself(value):
     return value
 
 
@@ -237,6 +285,12 @@ register(Kind(
     },
     example='{"money": 14560}',
     loose=(Loose(_MONEY_LOOSE, _typed_money, re.compile(r"[£\d]|gbp", re.IGNORECASE)),),
+    adds=True, measure=_itself, gap=lambda a, b: formatting.money(abs(a - b)),
+    words="an amount of money (a number such as 14560, without £ or commas)",
+    schema={"type": "number", "minimum": 0, "multipleOf": Decimal("0.01"),
+            "description": "Pounds, as a number without £ or commas: 14560 or 14560.50.",
+            "maximum": 1000000000000},
+    shared=True, leaves={"money": None},
 ))
 
 
@@ -281,6 +335,11 @@ register(Kind(
     example='{"percentage": 25}',
     loose=(Loose(_PERCENT_LOOSE, lambda m: _typed_number(m.group("n")),
                  re.compile("%|cent", re.IGNORECASE)),),
+    adds=True, measure=_itself, gap=lambda a, b: formatting.percent(abs(a - b)),
+    words="a percentage as a number (25 for 25%)",
+    schema={"type": "number", "minimum": 0, "maximum": 1000,
+            "description": "A percentage as a number: 25 for 25%, 4.2 for 4.2%."},
+    shared=True, leaves={"percentage": None},
 ))
 
 
@@ -296,6 +355,10 @@ register(Kind(
     name="count", what="a number", read=_read_count,
     formats={"": formatting.number, "words": formatting.words},
     example='{"count": 15}',
+    adds=True, measure=_itself, gap=lambda a, b: formatting.number(abs(a - b)),
+    words="a whole number",
+    schema={"type": "integer", "minimum": 0, "maximum": 1000000000},
+    shared=True, leaves={"count": None},
 ))
 
 
@@ -366,8 +429,17 @@ register(Kind(
              "year": lambda d: str(d.year), "fy": formatting.financial_year_of},
     example='{"date": "2025-03-31"}',
     loose=tuple(Loose(p, _typed_date, _DIGIT) for p in _DATE_LOOSE),
-    same=_same_date,
+    same=_same_date, measure=_itself, gap=lambda a, b: _days(abs((a - b).days)),
+    words="a date written YYYY-MM-DD",
+    schema={"type": "string", "format": "date",
+            "pattern": "^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}(?!\\n)$",
+            "description": "YYYY-MM-DD, in the years 1900 to 2099."},
+    shared=True, leaves={"date": None}, json=lambda d: d.isoformat(),
 ))
+
+
+def _days(days: int) -> str:
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 # duration --------------------------------------------------------------------
@@ -398,6 +470,20 @@ _DURATION_LOOSE = re.compile(r"""
     """, re.IGNORECASE | re.VERBOSE)
 
 
+def _unlike_lengths(a: Duration, b: Duration) -> tuple[str, str] | None:
+    if a.unit == b.unit or "days" not in (a.unit, b.unit):
+        return None
+    return (f"one is in {a.unit} and the other in {b.unit}, and days do not convert to "
+            f"{b.unit if a.unit == 'days' else a.unit}",
+            "give both lengths in days, or both in months or years.")
+
+
+def _length_gap(a: Duration, b: Duration) -> str | None:
+    if a.months is None or b.months is None:
+        return None
+    return _duration_text(Duration(abs(a.months - b.months), "months"), formatting.number)
+
+
 def _typed_duration(match: re.Match):
     n = _typed_number(match.group("n"))
     return None if n is None else Duration(int(n), match.group("unit").lower() + "s")
@@ -416,6 +502,18 @@ register(Kind(
     loose=(Loose(_DURATION_LOOSE, _typed_duration,
                  re.compile("day|month|year", re.IGNORECASE)),),
     same=lambda a, b: isinstance(b, Duration) and a.same_length(b),
+    adds=True, measure=lambda d: d.amount if d.months is None else d.months,
+    unlike=_unlike_lengths, gap=_length_gap,
+    words='a duration such as {"years": 3} or {"months": 18}',
+    schema={"type": "object", "additionalProperties": False, "minProperties": 1,
+            "maxProperties": 1,
+            "description": 'A length of time with no dates: {"years": 3}, {"months": 18} or '
+                           '{"days": 30}.',
+            "properties": {unit: {"type": "integer", "minimum": 0, "maximum": limit}
+                           for unit, limit in (("years", 100), ("months", 1200),
+                                               ("days", 36500))}},
+    shared=True, leaves={"months": "months", "years": "years"},
+    json=lambda d: {d.unit: d.amount},
 ))
 
 
@@ -433,12 +531,17 @@ register(Kind(
              "months": lambda p: f"{formatting.month_year(p.start)} to "
                                  f"{formatting.month_year(p.end)}"},
     example='{"period": {"start": "2024-04-01", "end": "2025-03-31"}}',
+    schema={"type": "object", "additionalProperties": False, "required": ["start", "end"],
+            "properties": {"start": {"$ref": "#/$defs/date"}, "end": {"$ref": "#/$defs/date"}}},
+    json=lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()},
 ))
 
 
 # financial years -------------------------------------------------------------
 
 _FY = re.compile(r"\A((?:19|20)\d{2})[/-](\d{2})\Z")
+_FY_PATTERN = "^(19|20)[0-9]{2}[/-][0-9]{2}(?!\\n)$"
+"""A financial year as the schema writes it (see ``source.validate`` on ``(?!\\n)$``)."""
 
 
 def _read_financial_year(raw) -> FinancialYear:
@@ -480,6 +583,10 @@ register(Kind(
              "first_year": lambda y: str(y.first)},
     example='{"financial_year": "2024/25"}',
     loose=(Loose(_FY_LOOSE, _typed_fy, _DIGIT),),
+    words="a financial year such as 2024/25",
+    schema={"type": "string", "pattern": _FY_PATTERN, "description": "e.g. 2024/25 (or 2024-25)."},
+    shared=True, leaves={"financial_year": None},
+    json=lambda y: f"{y.first}/{(y.first + 1) % 100:02d}",
 ))
 
 
@@ -506,6 +613,16 @@ register(Kind(
     example='{"year_range": {"from": "2024/25", "to": "2025/26"}}',
     same=lambda a, b: a == b or (isinstance(b, Duration) and b.unit == "years"
                                  and b.amount == a.years),
+    matches=("duration",),
+    words='financial years such as {"from": "2024/25", "to": "2025/26"}',
+    schema={"type": "object", "additionalProperties": False, "required": ["from", "to"],
+            "description": 'Consecutive financial years, e.g. {"from": "2024/25", "to": '
+                           '"2025/26"}; {x:years} prints "two financial years".',
+            "properties": {"from": {"type": "string", "pattern": _FY_PATTERN},
+                           "to": {"type": "string", "pattern": _FY_PATTERN}}},
+    shared=True,
+    json=lambda r: {"from": KINDS["financial_year"].json(r.first),
+                    "to": KINDS["financial_year"].json(r.last)},
 ))
 
 
@@ -525,6 +642,10 @@ register(Kind(
              "per": lambda r: r.per},
     example='{"rate": {"amount": 295, "per": "session day"}}',
     same=lambda a, b: a == b or (isinstance(b, Decimal) and a.amount == b),
+    matches=("money",),
+    schema={"type": "object", "additionalProperties": False, "required": ["amount", "per"],
+            "properties": {"amount": {"$ref": "#/$defs/money"}, "per": {"$ref": "#/$defs/text"}}},
+    json=lambda r: {"amount": str(r.amount), "per": r.per},
 ))
 
 
@@ -546,9 +667,56 @@ register(Kind(
     example='a "claims" entry: {"figure": "totals.x", "test": "exceeds", "threshold": '
             '"thresholds.y"}',
     same=lambda a, b: a.holds == (b.holds if isinstance(b, Claim) else b),
+    json=lambda c: c.holds,
 ))
 
 
 def text(kind: str, value, style: str = "") -> str:
     """A value of ``kind`` printed in ``style``."""
     return KINDS[kind].text(value, style)
+
+
+def difference(kind: str, a, b) -> str | None:
+    """``a − b`` in words for a finding (``£25``, ``3 months``), or None (or no gap)."""
+    return None if a == b else KINDS[kind].gap(a, b)
+
+
+def meant_as(kind: str) -> tuple[str, ...]:
+    """The kinds a value typed as ``kind`` may be a figure of: its own, and each that
+    ``matches`` it (a typed amount of money may be a rate's)."""
+    return (kind, *(k.name for k in KINDS.values() if kind in k.matches))
+
+
+def json_value(kind: str, value):
+    """A figure's exact value as JSON (None when it has none)."""
+    return None if value is None else KINDS[kind].json(value)
+
+
+def figure_leaves() -> dict[str, tuple[str, str | None]]:
+    """``$defs`` names of figures typed in a block's own fields → (kind, duration unit)."""
+    return {name: (kind.name, unit) for kind in KINDS.values()
+            for name, unit in kind.leaves.items()}
+
+
+def in_schema(common: dict) -> dict:
+    """``common`` (the shared schema, as read) with the registry's kinds in it.
+
+    Each kind with a shared schema is a named definition (``$defs/money``); each
+    kind a source can state is in the figure entry, by its definition or its own
+    schema, and in the list of kinds a figure may name.  Everything else in the
+    figure entry stays where it is, after them.
+    """
+    defs = common["$defs"]
+    entry = defs["figure_entry"]["properties"]
+    stated = [kind for kind in KINDS.values() if kind.schema is not None]
+    for kind in stated:
+        if kind.shared:
+            defs[kind.name] = copy.deepcopy(kind.schema)
+    properties = {"label": entry["label"],
+                  "kind": {**entry["kind"], "enum": [kind.name for kind in stated]}}
+    for kind in stated:
+        properties[kind.name] = {"$ref": f"#/$defs/{kind.name}"} if kind.shared else \
+            copy.deepcopy(kind.schema)
+    properties.update((k, v) for k, v in entry.items() if k not in properties and k not in KINDS)
+    defs["figure_entry"]["properties"] = properties
+    return common

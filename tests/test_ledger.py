@@ -18,9 +18,7 @@ from hypothesis import strategies as st
 
 from decision_papers import checks
 from decision_papers.checks import table
-from decision_papers.kinds import KINDS
 from decision_papers.pipeline import build_one
-from decision_papers.source.validate import schema
 from support import MINIMAL, ROOT, examples, run
 
 BASE = json.loads(MINIMAL.read_text(encoding="utf-8"))
@@ -197,21 +195,6 @@ def test_no_stated_figure_or_relation_ends_a_build_unchecked(tmp_path, data):
         if figure.stated and figure.formula:
             checked = figure.formula.rule in paper.ledger.passed.get(fid, set())
             assert checked or paper.failed, fid
-
-
-# -- kinds: one registry, and the schema names the same kinds ------------------
-
-def test_the_schema_names_every_kind_in_the_registry():
-    entry = schema()["$defs"]["figure_entry"]["properties"]
-    kinds = set(entry["kind"]["enum"])
-    assert kinds == set(KINDS) - {"claim"}
-    assert kinds <= set(entry), "each kind can be stated in a figures entry"
-
-
-def test_every_kind_has_a_default_format_and_an_example():
-    for kind in KINDS.values():
-        assert "" in kind.formats, kind.name
-        assert kind.example and kind.what, kind.name
 
 
 def test_the_readme_prints_the_rule_table():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decision_papers.figures.ledger import Ledger
 from decision_papers.figures.model import Figure, Relation
-from decision_papers.kinds import KINDS, Duration
+from decision_papers.kinds import KINDS
 from decision_papers.problems import Place, Problem
 from decision_papers.source.load import Source
 
@@ -128,20 +128,6 @@ class Context:
         self.find(rule, f"{what} cannot be checked: {empty[0]} has no value, because {why}.",
                   ids, "correct the figures it is computed from.", first=at, key=key)
         return True
-
-
-def difference(kind: str, a, b) -> str | None:
-    """``a − b`` in words for a finding (``£25``, ``3 months``), or ``None`` (or no gap)."""
-    if a == b:
-        return None
-    if kind in ("money", "count", "percentage"):
-        return KINDS[kind].text(abs(a - b))
-    if kind == "duration" and a.months is not None and b.months is not None:
-        return KINDS["duration"].text(Duration(abs(a.months - b.months), "months"))
-    if kind == "date":
-        days = abs((a - b).days)
-        return f"{days} day{'s' if days != 1 else ''}"
-    return None
 
 
 def text(figure: Figure, value) -> str:

@@ -8,11 +8,11 @@ computed and how, in values: "£55,117 a year × 3 years = £165,351".
 from __future__ import annotations
 
 from decision_papers import formatting
-from decision_papers.checks.context import difference, text
+from decision_papers.checks.context import text
 from decision_papers.checks.table import rule
 from decision_papers.figures.ledger import OPS, expression, names
 from decision_papers.figures.model import Formula
-from decision_papers.kinds import CLAIM_WORDS, KINDS, Duration
+from decision_papers.kinds import CLAIM_WORDS, KINDS, Duration, difference
 
 HINT = "correct whichever figure is wrong, or leave the stated figure out so it is computed."
 

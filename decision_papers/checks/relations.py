@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from decision_papers import formatting
-from decision_papers.checks.context import difference
+from decision_papers import formatting, kinds
 from decision_papers.checks.formulas import compare
 from decision_papers.checks.table import rule
 from decision_papers.kinds import KINDS
 
-COMPARABLE = ("money", "count", "percentage", "date", "duration")
 CAP_WORDS = {"at_most": ("at most", "more than", "over by"),
              "at_least": ("at least", "less than", "short by"),
              "below": ("below", "not below", "over by")}
 
 
 def _same_kinds(ctx, rule_id, key, relation, figures) -> bool:
-    kinds = {f.kind for f in figures}
     a, b = figures
-    if len(kinds) == 1 and kinds <= set(COMPARABLE):
-        if a.kind != "duration" or a.value.unit == b.value.unit or \
-                "days" not in (a.value.unit, b.value.unit):
+    kind = KINDS[a.kind]
+    if a.kind == b.kind and kind.measure is not None:
+        unlike = kind.unlike(a.value, b.value)
+        if unlike is None:
             return True
-        why = (f"one is in {a.value.unit} and the other in {b.value.unit}, and days do not "
-               f"convert to {b.value.unit if a.value.unit == 'days' else a.value.unit}")
-        hint = "give both lengths in days, or both in months or years."
+        why, hint = unlike
     else:
         why = f"one is {KINDS[a.kind].what} and the other {KINDS[b.kind].what}"
         hint = "compare figures of the same kind."
@@ -32,24 +28,20 @@ def _same_kinds(ctx, rule_id, key, relation, figures) -> bool:
     return False
 
 
-def _size(value):
-    return value.months if hasattr(value, "months") and value.months is not None else value
-
-
 @rule("cap", "Amounts must be within their caps (up to, at most, within), and allocations "
              "within their pot.")
 def caps(ctx) -> None:
     for key, relation, (a, b) in ctx.each("cap"):
         if not _same_kinds(ctx, "cap", key, relation, (a, b)):
             continue
-        x, y = _size(a.value), _size(b.value)
+        x, y = KINDS[a.kind].measure(a.value), KINDS[b.kind].measure(b.value)
         holds = {"at_most": x <= y, "at_least": x >= y, "below": x < y}[relation.test]
         if holds:
             ctx.passed("cap", key, a.id, b.id)
             continue
         must, is_, gap = CAP_WORDS[relation.test]
         why = f": {relation.why}" if relation.why else ""
-        tail = difference(a.kind, a.value, b.value)
+        tail = kinds.difference(a.kind, a.value, b.value)
         ctx.find("cap", f"{a.id} is {a.text()}, {is_} {b.id} ({b.text()}){why}"
                  + (f"; {gap} {tail}." if tail else "."), (a.id, b.id),
                  f"{a.id} must be {must} {b.id}: correct one of them.",

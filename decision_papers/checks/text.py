@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 
 from decision_papers.checks.table import rule
 from decision_papers.figures.references import REFERENCE
-from decision_papers.kinds import KINDS
+from decision_papers.kinds import KINDS, meant_as
 from decision_papers.problems import Problem
 from decision_papers.source.walk import PROSE_KINDS, leaves
 
@@ -22,10 +22,6 @@ claim a direction, and a rounded figure may be on either side of the true one
 (£3,468,000 prints as £3.47 million, which it is not "over"), so after them a
 figure that rounds is still warned about.
 """
-
-SEARCHED = {"money": ("money", "rate"), "duration": ("duration", "year_range")}
-"""Loose figures of a kind may be meant as figures of these kinds."""
-
 
 def typed_figures(text: str):
     """``(start, end, kind, typed value)`` for each figure typed in ``text``, left to right.
@@ -67,7 +63,7 @@ def meant(ledger, kind: str, value, typed: str) -> tuple[str, str] | None:
     """
     best, best_rank = None, None
     for fid, figure in ledger.figures.items():
-        if figure.kind not in SEARCHED.get(kind, (kind,)) or figure.value is None \
+        if figure.kind not in meant_as(kind) or figure.value is None \
                 or figure.confidential:
             continue
         try:

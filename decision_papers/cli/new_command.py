@@ -27,12 +27,13 @@ from decision_papers.cli.common import parse
 from decision_papers.errors import ProblemsFound
 from decision_papers.forms import packs
 from decision_papers.forms.descriptor import load_form
+from decision_papers.kinds import figure_leaves
 from decision_papers.projects import TEMPLATES_DIR, display_path
 from decision_papers.source.folder import DECISION, is_decision_folder, load_folder
 from decision_papers.source.load import load
 from decision_papers.source.placeholders import PLACEHOLDER
 from decision_papers.source.validate import form_of, schema
-from decision_papers.source.walk import FIGURE_LEAVES, value_at
+from decision_papers.source.walk import value_at
 
 PROG = "python build.py new"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -163,7 +164,7 @@ def _required(node: dict, whole: dict, defs: dict, path: tuple):
             return _say(node, path)
         if name == "paragraphs":
             return [_say(node, path)]
-        if name in FIGURE_LEAVES or name == "figure_ref":
+        if name in figure_leaves() or name == "figure_ref":
             return _say(node, path, name.replace("_", " "))
         node = {**defs[name], **{k: v for k, v in node.items() if k != "$ref"}}
     kind = node.get("type")

@@ -61,6 +61,8 @@ class Op:
     """Values of the inputs → value; raises ``Uncomputable``."""
     describe: Callable[[list[str], Formula], str]
     """Inputs as text → the formula in words (``£295 × 48``)."""
+    measured: bool = False
+    """It compares its inputs by size, so it is given each input's measure (its kind's)."""
 
 
 def _money_round(value: Decimal, rounding: str = "nearest_penny") -> Decimal:
@@ -69,10 +71,9 @@ def _money_round(value: Decimal, rounding: str = "nearest_penny") -> Decimal:
         step == POUND else value
 
 
-def _same_kind(kinds: list[str], formula: Formula, allowed=("money", "count", "percentage",
-                                                            "duration")) -> str:
+def _same_kind(kinds: list[str], formula: Formula) -> str:
     first = kinds[0]
-    if first not in allowed:
+    if not KINDS[first].adds:
         raise KindMismatch(f"{_what(first)} cannot be added up")
     for other in kinds[1:]:
         if other != first:
@@ -208,7 +209,7 @@ def _describe_percent(parts: list[str], formula: Formula) -> str:
 
 def _claim_kind(kinds: list[str], formula: Formula) -> str:
     a, b = kinds
-    if a != b or a not in ("money", "count", "percentage", "date"):
+    if a != b or KINDS[a].measure is None:
         raise KindMismatch(f"it compares {_what(a)} with {_what(b)}")
     return "claim"
 
@@ -327,7 +328,7 @@ OPS: dict[str, Op] = {op.name: op for op in (
     Op("approximately", "approximation", _only("money"), lambda v, f: v[0],
        lambda p, f: p[0]),
     Op("claim", "threshold_claim", _claim_kind, _claim,
-       lambda p, f: f"{p[0]} against {p[1]}"),
+       lambda p, f: f"{p[0]} against {p[1]}", measured=True),
     Op("rules", "threshold", lambda k, f: f.param("value_kind"), _rules_value,
        lambda p, f: f.param("describe")),
     Op("months_between", "period", _months_kind, _months_between,
@@ -499,7 +500,8 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
                 if kind is not None and kind != result_kind:
                     raise KindMismatch(f"it gives {_what(result_kind)}, but the figure is "
                                        f"{_what(kind)}")
-                computed = op.compute([f.value for f in inputs], formula)
+                values = _measured(inputs) if op.measured else [f.value for f in inputs]
+                computed = op.compute(values, formula)
                 if kind is None and stated is not None:
                     stated = _read(entry, result_kind, stated, computed)
                 kind = result_kind
@@ -528,6 +530,16 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
     value = stated if stated is not None else computed
     ledger.figures[entry.id] = Figure(entry.id, kind, value, entry.source, formula, computed,
                                       entry.declared_at, entry.label, entry.confidential)
+
+
+def _measured(inputs: list[Figure]) -> list:
+    """The inputs' sizes, by their kind's measure; ``Uncomputable`` when two of them cannot
+    be measured against each other (days and months)."""
+    kind = KINDS[inputs[0].kind]
+    unlike = kind.unlike(*(f.value for f in inputs))
+    if unlike:
+        raise Uncomputable(unlike[0])
+    return [kind.measure(f.value) for f in inputs]
 
 
 class Unreadable(Exception):

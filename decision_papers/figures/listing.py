@@ -10,14 +10,13 @@ listing written out, a published artifact, never read back to build.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from decision_papers.figures.ledger import Ledger, names
 from decision_papers.figures.references import Reference
-from decision_papers.kinds import Claim, Duration, FinancialYear, Period, Rate, YearRange
+from decision_papers.kinds import json_value
 from decision_papers.problems import Place, json_path, pointer
 
 
@@ -92,36 +91,15 @@ class PaperFigures:
         formula = figure.formula
         styles = sorted(printed.get("styles", {""}) | {""})
         return Listed(
-            fid, figure.label, figure.kind, json_value(figure.value),
+            fid, figure.label, figure.kind, json_value(figure.kind, figure.value),
             {style or "default": self.printed(figure, style) if figure.value is not None
              else None for style in styles},
             figure.stated, pointer(figure.source) if figure.stated else None,
             None if formula is None else {
                 "op": formula.op, "inputs": list(formula.inputs), "rule": formula.rule,
-                "formula": names(ledger, fid), "value": json_value(figure.computed)},
+                "formula": names(ledger, fid), "value": json_value(figure.kind, figure.computed)},
             tuple(sorted(ledger.passed.get(fid, ()))), tuple(sorted(printed.get("at", ()))),
             self.place(figure.source) if figure.stated and self.place else None)
-
-
-def json_value(value):
-    """A figure's exact value as JSON: ISO dates, pounds as strings, durations as objects."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Claim):
-        return value.holds
-    if isinstance(value, Duration):
-        return {value.unit: value.amount}
-    if isinstance(value, Period):
-        return {"start": value.start.isoformat(), "end": value.end.isoformat()}
-    if isinstance(value, FinancialYear):
-        return f"{value.first}/{(value.first + 1) % 100:02d}"
-    if isinstance(value, YearRange):
-        return {"from": json_value(value.first), "to": json_value(value.last)}
-    if isinstance(value, Rate):
-        return {"amount": str(value.amount), "per": value.per}
-    if value is None or isinstance(value, (int, str, bool)):
-        return value
-    return str(value)
 
 
 # -- where a figure is printed, as a reader names the place ---------------------------

@@ -14,8 +14,8 @@ from __future__ import annotations
 from decision_papers.figures.ledger import OPS
 from decision_papers.figures.model import Entry, Formula, Relation
 from decision_papers.figures.thresholds import RulesValue
-from decision_papers.kinds import KINDS, BadValue, Claim, Duration
-from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
+from decision_papers.kinds import KINDS, BadValue, Claim, Duration, figure_leaves
+from decision_papers.source.walk import leaves, value_at
 
 FORMULA_KEYS = ("sum", "difference", "product", "quotient", "percent_of", "same_as",
                 "approximately")
@@ -125,10 +125,11 @@ def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple,
 
 def _stated_leaves(c: Collector) -> None:
     """Every figure typed in a shape's own fields (the schema says which are figures)."""
+    figure_kinds = figure_leaves()
     for parts, kind, raw in leaves(c.data):
-        if kind not in FIGURE_LEAVES or parts[0] in ("figures", "restated"):
+        if kind not in figure_kinds or parts[0] in ("figures", "restated"):
             continue
-        figure_kind, unit = FIGURE_LEAVES[kind]
+        figure_kind, unit = figure_kinds[kind]
         try:
             value = Duration(raw, unit) if unit else KINDS[figure_kind].read(raw)
         except BadValue as exc:

@@ -24,7 +24,7 @@ from decision_papers.forms.packs import DESCRIPTOR, shown
 from decision_papers.problems import Place, Problem, shorten
 from decision_papers.source.load import Source, load
 from decision_papers.source.validate import form_of, validate
-from decision_papers.source.walk import VALUE_KINDS, kind_at, value_at
+from decision_papers.source.walk import kind_at, value_at, value_kinds
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schema" / "form.schema.json"
 
@@ -292,14 +292,14 @@ def _places(source, pack: str) -> list[Problem]:
     def words(text: str, at: tuple, given=_GIVEN) -> None:
         for match in _WORDS.finditer(text):
             if match.group(1) not in given:
-                need(match.group(1), at, VALUE_KINDS, "one line of text or a figure")
+                need(match.group(1), at, value_kinds(), "one line of text or a figure")
 
     for i, section in enumerate(data["sections"]):
         at = ("sections", i)
         if section.get("kind", "paragraphs") == "paragraphs":
             need(f"part1.{section['id']}", at + ("id",), {"paragraphs"}, "paragraphs")
         for j, row in enumerate(section.get("fields", ())):
-            need(row["value"], at + ("fields", j, "value"), VALUE_KINDS,
+            need(row["value"], at + ("fields", j, "value"), value_kinds(),
                  "one line of text or a figure")
         table = section.get("table")
         if table and table["kind"] == "schedule":
@@ -308,7 +308,7 @@ def _places(source, pack: str) -> list[Problem]:
         elif table and need(table["from"], at + ("table", "from"), {"array"}, "a list of rows"):
             for j, column in enumerate(table["columns"]):
                 need(f"{table['from']}.0.{column.get('key', '')}",
-                     at + ("table", "columns", j), VALUE_KINDS, "one line of text or a figure")
+                     at + ("table", "columns", j), value_kinds(), "one line of text or a figure")
     for i, spec in enumerate(data.get("sign_offs", ())):
         need(spec["block"], ("sign_offs", i, "block"), {"object"}, "a sign-off block")
         words(spec["heading"], ("sign_offs", i, "heading"))

@@ -20,10 +20,10 @@ import re
 
 from decision_papers.figures.ledger import Ledger
 from decision_papers.figures.references import REFERENCE, Reference
-from decision_papers.kinds import KINDS
+from decision_papers.kinds import KINDS, figure_leaves
 from decision_papers.problems import Problem, shorten
 from decision_papers.source.load import Source
-from decision_papers.source.walk import FIGURE_LEAVES, leaves, value_at
+from decision_papers.source.walk import leaves, value_at
 
 _STRAY = re.compile(r"\{+[^{}]{0,40}\}+|\{+[\w.:]*|[\w.:]*\}+")
 """A brace left over once the figure references are taken out, with what it holds."""
@@ -192,13 +192,13 @@ _ESCAPED = str.maketrans({c: "\\" + c for c in _PUNCT})
 def view(source: Source, figures: Ledger, printed=None) -> tuple[dict, Resolver]:
     """The data the templates see, with every string made safe Markdown."""
     resolver = Resolver(source, figures, printed)
-    replaced = {}
+    replaced, figure_kinds = {}, figure_leaves()
     for parts, kind, value in leaves(source.data):
         if kind == "prose":
             replaced[parts] = resolver.block(value, parts)
         elif kind == "inline":
             replaced[parts] = resolver.inline(_clean(value), parts)
-        elif kind in FIGURE_LEAVES:
+        elif kind in figure_kinds:
             fid = ".".join(str(p) for p in parts)
             figure = figures.get(fid, figures.get(fid.removesuffix(".stated")))
             replaced[parts] = None if figure is None else Shown(figure, resolver.printed)

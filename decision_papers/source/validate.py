@@ -39,6 +39,8 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from decision_papers import kinds
+from decision_papers.kinds import KINDS
 from decision_papers.problems import Place, Problem, json_path, shorten
 from decision_papers.projects import SCHEMA_DIR
 from decision_papers.source.load import Source
@@ -46,24 +48,18 @@ from decision_papers.source.load import Source
 COMMON = "common.schema.json"
 _COMMON_REF = "../" + COMMON
 
-_KIND_WORDS = {
-    "money": "an amount of money (a number such as 14560, without £ or commas)",
-    "date": "a date written YYYY-MM-DD",
+_DEF_WORDS = {
     "text": "some text",
     "inline": "a line of text",
     "prose": "a paragraph of text",
     "paragraphs": "a list of paragraphs ([\"...\", \"...\"])",
-    "count": "a whole number",
     "months": "a whole number of months",
     "years": "a whole number of years",
-    "financial_year": "a financial year such as 2024/25",
-    "percentage": "a percentage as a number (25 for 25%)",
-    "duration": 'a duration such as {"years": 3} or {"months": 18}',
-    "year_range": 'financial years such as {"from": "2024/25", "to": "2025/26"}',
     "rounding": "a rounding rule",
     "figure_ref": "a figure name such as contracts.vru.variation",
     "key": "a short name of lower-case letters, digits and underscores",
 }
+"""What each named definition of the schema is, in words, but the kinds (``_words``)."""
 _TYPE_WORDS = {
     "object": "an object ({ ... })", "array": "a list ([ ... ])",
     "string": "text in double quotes", "integer": "a whole number",
@@ -81,22 +77,41 @@ def form_of(data) -> str | None:
     return None
 
 
+def _words(name: str | None) -> str | None:
+    """A named definition of the schema in words: a kind's own, or ``_DEF_WORDS``'."""
+    kind = KINDS.get(name)
+    return kind.words if kind is not None and kind.words else _DEF_WORDS.get(name)
+
+
 @lru_cache(maxsize=None)
-def _read(relative: str) -> dict:
-    """A schema file, with numbers read as ``Decimal`` to match sources."""
+def _file(relative: str) -> dict:
+    """A schema file as written, with numbers read as ``Decimal`` to match sources."""
     return json.loads((SCHEMA_DIR / relative).read_text(encoding="utf-8"), parse_float=Decimal)
 
 
+def _read(relative: str) -> dict:
+    """A schema; the common one with the kinds of the registry in it (``kinds.in_schema``)."""
+    return _common(kinds.generation()) if relative == COMMON else _file(relative)
+
+
 @lru_cache(maxsize=None)
+def _common(generation: tuple) -> dict:
+    return kinds.in_schema(copy.deepcopy(_file(COMMON)))
+
+
 def _registry() -> Registry:
     """The common schema and every form's, each under its ``$id``, for ``$ref`` to find."""
+    return _registry_of(kinds.generation())
+
+
+@lru_cache(maxsize=None)
+def _registry_of(generation: tuple) -> Registry:
     files = [COMMON] + sorted(f"forms/{p.name}"
                               for p in (SCHEMA_DIR / "forms").glob("*.schema.json"))
     return Registry().with_resources(
         (_read(name)["$id"], Resource.from_contents(_read(name), DRAFT202012)) for name in files)
 
 
-@lru_cache(maxsize=None)
 def schema(form: str | None = None) -> dict:
     """The schema of ``form`` as one self-contained document (the common one with no form).
 
@@ -105,6 +120,11 @@ def schema(form: str | None = None) -> dict:
     (``walk``) and generating sources from it (the fuzz tests) need no
     resolver.  ``validate`` itself resolves the references with ``referencing``.
     """
+    return _schema(form, kinds.generation())
+
+
+@lru_cache(maxsize=None)
+def _schema(form: str | None, generation: tuple) -> dict:
     common = _read(COMMON)
     if form is None:
         return common
@@ -132,8 +152,12 @@ def _inline(node, common: dict):
     return {key: _inline(value, common) for key, value in node.items()}
 
 
-@lru_cache(maxsize=None)
 def _validator(form: str | None = None) -> Draft202012Validator:
+    return _validator_of(form, kinds.generation())
+
+
+@lru_cache(maxsize=None)
+def _validator_of(form: str | None, generation: tuple) -> Draft202012Validator:
     name = COMMON if form is None else f"forms/{form}.schema.json"
     return Draft202012Validator(_read(name), registry=_registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -266,7 +290,7 @@ def _explain(source: Source, error) -> list[Problem]:
                 for need in needs if need not in inst]
     if v == "type":
         names = [value] if isinstance(value, str) else list(value)
-        wanted = _KIND_WORDS.get(kind) or _either([_TYPE_WORDS.get(n, n) for n in names])
+        wanted = _words(kind) or _either([_TYPE_WORDS.get(n, n) for n in names])
         message = f"expected {wanted}, but found {_describe(inst)}."
         if kind == "money" and isinstance(inst, str):
             hint = "write money as a plain number: 14560, not \"£14,560\"."
@@ -285,7 +309,7 @@ def _explain(source: Source, error) -> list[Problem]:
             message = _empty(inst)
             hint = "write the text, or remove the field if it is optional."
         else:
-            message = f'{_quote(inst)} is not {_KIND_WORDS.get(kind, "in the expected form")}.'
+            message = f'{_quote(inst)} is not {_words(kind) or "in the expected form"}.'
             if path and path[-1] == "id":
                 hint = "use lower-case letters, digits and hyphens, e.g. pcd-1717."
     elif v == "not" and path == ["id"]:

@@ -9,30 +9,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from decision_papers.kinds import figure_leaves
 from decision_papers.source.validate import form_of, schema
 
-FIGURE_LEAVES = {
-    "money": ("money", None), "date": ("date", None), "count": ("count", None),
-    "percentage": ("percentage", None), "financial_year": ("financial_year", None),
-    "months": ("duration", "months"), "years": ("duration", "years"),
-}
-"""``$defs`` names of figures typed in a shape's own fields → (figure kind, duration unit)."""
 PROSE_KINDS = frozenset({"inline", "prose"})
-LEAF_KINDS = frozenset({"text", "figure_ref", "key"}) | PROSE_KINDS | frozenset(FIGURE_LEAVES)
-"""``$defs`` names that are leaves: the walk reports them and stops."""
+_TEXT = frozenset({"text", "figure_ref", "key"}) | PROSE_KINDS
+
+
+def leaf_kinds() -> frozenset[str]:
+    """``$defs`` names that are leaves: the walk reports them and stops.  The figures among
+    them are the kinds' (``kinds.figure_leaves``)."""
+    return _TEXT | frozenset(figure_leaves())
+
+
+def value_kinds() -> frozenset[str]:
+    """Leaves that print as one piece of one-line text: a form may put them in a field or
+    its words."""
+    return frozenset({"text", "inline", "key"}) | frozenset(figure_leaves())
 
 
 def leaves(data) -> Iterator[tuple[tuple, str, object]]:
     """Yield ``(path parts, kind, value)`` for every typed leaf in ``data``."""
     whole = schema(form_of(data))
-    yield from _walk(data, whole, (), whole["$defs"])
+    yield from _walk(data, whole, (), whole["$defs"], leaf_kinds())
 
 
-def _walk(value, sub, parts, defs):
+def _walk(value, sub, parts, defs, leaf):
     ref = sub.get("$ref")
     if ref:
         name = ref.rsplit("/", 1)[-1]
-        if name in LEAF_KINDS:
+        if name in leaf:
             yield parts, name, value
             return
         sub = defs[name]
@@ -42,18 +48,14 @@ def _walk(value, sub, parts, defs):
         for key, item in value.items():
             child = props.get(key, extra if isinstance(extra, dict) else None)
             if child is not None:
-                yield from _walk(item, child, parts + (key,), defs)
+                yield from _walk(item, child, parts + (key,), defs, leaf)
     elif isinstance(value, list):
         # a tuple (claims' wording) has a schema per place; the rest follow "items"
         prefix, rest = sub.get("prefixItems", []), sub.get("items")
         for index, item in enumerate(value):
             child = prefix[index] if index < len(prefix) else rest
             if isinstance(child, dict):
-                yield from _walk(item, child, parts + (index,), defs)
-
-
-VALUE_KINDS = frozenset({"text", "inline", "key"}) | frozenset(FIGURE_LEAVES)
-"""Leaves that print as one piece of one-line text: a form may put them in a field or its words."""
+                yield from _walk(item, child, parts + (index,), defs, leaf)
 
 
 def kind_at(form: str | None, parts) -> str | None:
@@ -65,9 +67,9 @@ def kind_at(form: str | None, parts) -> str | None:
     source is built, whether each can exist and what it holds.
     """
     whole = schema(form)
-    defs, sub = whole["$defs"], whole
+    defs, sub, leaf = whole["$defs"], whole, leaf_kinds()
     for part in parts:
-        sub = _deref(sub, defs)
+        sub = _deref(sub, defs, leaf)
         if sub is None:
             return None
         props, extra, items = sub.get("properties", {}), sub.get("additionalProperties"), \
@@ -83,20 +85,20 @@ def kind_at(form: str | None, parts) -> str | None:
     ref = sub.get("$ref")
     if ref:
         name = ref.rsplit("/", 1)[-1]
-        if name in LEAF_KINDS or name == "paragraphs":
+        if name in leaf or name == "paragraphs":
             return name
         sub = defs[name]
     kind = sub.get("type")
     return kind if kind in ("object", "array") else "object" if "properties" in sub else kind
 
 
-def _deref(sub: dict, defs: dict) -> dict | None:
+def _deref(sub: dict, defs: dict, leaf: frozenset[str]) -> dict | None:
     """``sub`` with a ``$ref`` to ``$defs`` followed; ``None`` at a leaf, which holds no parts."""
     ref = sub.get("$ref")
     if not ref:
         return sub
     name = ref.rsplit("/", 1)[-1]
-    return None if name in LEAF_KINDS else defs.get(name)
+    return None if name in leaf else defs.get(name)
 
 
 def value_at(data, parts) -> object:
