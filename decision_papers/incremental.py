@@ -1,13 +1,13 @@
 """Incremental builds: a paper is built again only when one of its inputs has changed.
 
 A paper's inputs are its source (a file, or a decision folder), its form pack
-(``templates/<form>/``), the schemas it is validated against, the rules file
-it names, its records, and the tool itself (the package's code and the
-libraries installed beside it), plus the options and settings that change
-what a build writes or says.  Each is tracked by the hash of its content, as
-a build system tracks the inputs of each target, and recorded after each
-build in a manifest (see below) with the hash of every output
-and the warnings the build printed.
+(``templates/<form>/``) and the base it extends (``templates/_base/``), the
+schemas it is validated against, the rules file it names, its records, and
+the tool itself (the package's code and the libraries installed beside it),
+plus the options and settings that change what a build writes or says.  Each
+is tracked by the hash of its content, as a build system tracks the inputs of
+each target, and recorded after each build in a manifest (see below) with the
+hash of every output and the warnings the build printed.
 
 A paper is fresh when every input hashes as recorded, every output in OUT
 still holds what was written, and its id is still its own (no other source
@@ -43,6 +43,7 @@ import sys
 from pathlib import Path
 
 from decision_papers import __version__, projects, writers
+from decision_papers.forms import packs
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -281,11 +282,12 @@ def before_building(plan: Plan, settings: Settings) -> None:
         if pid is not None:  # its records, under the id it declares now
             for project in projects.projects_of(path, settings.out_dir):
                 digests.of(f"records:{pid}", os.path.abspath(project.records))
+    where = settings.templates_dir
     try:
-        packs = sorted(settings.templates_dir.iterdir()) if settings.templates_dir.is_dir() else []
+        folders = sorted(where.iterdir()) if where.is_dir() else []
     except OSError:
-        packs = []
-    for pack in packs:
+        folders = []
+    for pack in [*folders, packs.base(settings.templates_dir)]:
         if pack.is_dir():
             digests.of("tree", os.path.abspath(pack))
     for folder in (settings.rules_dir, projects.SCHEMA_DIR, projects.SCHEMA_DIR / "forms"):
@@ -378,6 +380,7 @@ def inputs(paper, settings: Settings, referred=None) -> list[tuple[str, str]] | 
     pack = settings.templates_dir / paper.form["template"]
     schema = projects.SCHEMA_DIR / "forms" / f"{paper.form['template']}.schema.json"
     found = [("tree", os.path.abspath(pack)),
+             ("tree", os.path.abspath(packs.base(settings.templates_dir))),
              ("file", os.path.abspath(settings.rules_dir / f"{paper.rules}.json"))]
     # the form's schema, the shared ones beside it, and every schema it refers to
     schemas = {os.path.normpath(os.path.abspath(p)) for p in

@@ -53,6 +53,7 @@ def test_the_guide_adds_a_fourth_form_that_builds(tmp_path):
     assert written == ["templates/pcc-notice-2025/form.json",
                        "templates/pcc-notice-2025/layout.md.j2",
                        "templates/pcc-notice-2025/title.md.j2",
+                       "templates/pcc-notice-2025/publication.md.j2",
                        "schema/forms/pcc-notice-2025.schema.json",
                        "rules/wessex-pcc.json",
                        "decisions/pcc-2025-007.json"]
@@ -68,6 +69,13 @@ def test_the_guide_adds_a_fourth_form_that_builds(tmp_path):
     assert "The cost is above the threshold of £250,000" in text
     assert text.index("## Chief Finance Officer") < text.index("## Police and Crime Commissioner")
     assert "published on the Commissioner's website" in text and "the the" not in text
+    # the pack holds only what differs: the shared parts come from the base, and a part
+    # worded otherwise replaces only its block
+    pack = sorted(p.name for p in (tmp_path / "templates" / "pcc-notice-2025").iterdir())
+    assert pack == ["form.json", "layout.md.j2", "publication.md.j2", "reference.docx",
+                    "title.md.j2"]
+    assert "## Publication of this notice\n\nThis notice is published" in text
+    assert "Is there a Part 2 form? **NO**" in text
     figures = json.loads((tmp_path / "out" / "pcc-2025-007.figures.json").read_text("utf-8"))
     assert figures["sections"] == {"background": 1, "financial": 2}
     # and the guide's rules hold it to its figures: a year that no longer adds up fails

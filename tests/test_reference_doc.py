@@ -112,6 +112,8 @@ def test_reproducible_and_the_committed_reference_is_what_the_script_makes(built
     assert normalise_docx(write_docx.render(document, REFERENCE)) == paper.read_bytes()
     maker = script("make_reference_docx")
     for pack in sorted((ROOT / "templates").iterdir()):  # every pack's, from its look
+        if pack.name.startswith("_"):
+            continue  # the shared base has templates only
         assert maker.make(pack) == (pack / "reference.docx").read_bytes(), pack.name
 
 

@@ -48,7 +48,7 @@ def test_syntax_error_names_template_and_line(form):
 
 
 def test_missing_template_names_the_include(form):
-    (form / "publication.md.j2").unlink()
+    (form.parent / "_base" / "publication.md.j2").unlink()
     result = build()
     assert result.code == 1
     assert result.err.splitlines()[:2] == [

@@ -17,6 +17,9 @@ DESCRIPTOR = "form.json"
 """The form as data: its sections, words, numbering, sign-offs and dates."""
 REFERENCE = "reference.docx"
 """A pack's Word reference document: its styles, page, header banner and footer."""
+BASE = "_base"
+"""The shared base every pack extends (``templates/_base/``): a pack's own templates come
+first, then the base's, and ``{% extends "_base/<name>" %}`` names a base template."""
 
 
 def shown(folder: Path, name: str) -> str:
@@ -33,7 +36,15 @@ def shown(folder: Path, name: str) -> str:
 
 
 def names(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
-    """Names of the forms that have a layout template, sorted."""
+    """Names of the forms that have a layout template, sorted (never the base)."""
     if not templates_dir.is_dir():
         return []
-    return sorted(p.name for p in templates_dir.iterdir() if (p / LAYOUT).is_file())
+    return sorted(p.name for p in templates_dir.iterdir()
+                  if (p / LAYOUT).is_file() and not p.name.startswith("_"))
+
+
+def base(templates_dir: Path = TEMPLATES_DIR) -> Path:
+    """The base the packs of ``templates_dir`` extend: its own ``_base/``, else the bundled
+    one (a folder of packs copied without it still builds)."""
+    own = templates_dir / BASE
+    return own if own.is_dir() else TEMPLATES_DIR / BASE

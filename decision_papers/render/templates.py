@@ -1,7 +1,10 @@
-"""Step 5: merge the prepared view into the form's Jinja templates.
+"""The form's Jinja templates, with the prepared view merged in, parsed into the model.
 
 Templates live in ``templates/<form>/``: ``layout.md.j2`` orders one template
-per section.  ``StrictUndefined`` turns a misspelt variable into an error,
+per section.  A pack holds only what differs from the shared base
+(``templates/_base/``): a template is looked for in the pack, then in the
+base, and a pack's template may extend the base's (``{% extends
+"_base/publication.md.j2" %}``).  ``StrictUndefined`` turns a misspelt variable into an error,
 and every template error is reported with the template file and line.  Source
 data only ever arrives as context values (already escaped by ``prose``); it
 is never compiled as a template.
@@ -20,6 +23,7 @@ from jinja2.lexer import Token
 
 from decision_papers.document import from_markdown
 from decision_papers.errors import Failure
+from decision_papers.forms import packs
 from decision_papers.forms.packs import LAYOUT, shown
 from decision_papers.problems import Place, Problem
 from decision_papers.projects import TEMPLATES_DIR
@@ -41,11 +45,14 @@ def environment(form: str, templates_dir: Path = TEMPLATES_DIR,
     is seen at once by a running preview (``_Loader``).  Compiled templates are also kept
     between runs, in Jinja's own bytecode cache (``BYTECODE``).
     """
-    key = (os.path.abspath(templates_dir / form), tuple(extensions))
+    pack = os.path.abspath(templates_dir / form)
+    base = os.path.abspath(packs.base(templates_dir))
+    key = (pack, base, tuple(extensions))
     env = _ENVIRONMENTS.get(key)
     if env is None:
         env = _ENVIRONMENTS[key] = jinja2.Environment(
-            loader=_Loader(os.path.abspath(templates_dir / form)),  # one cache key per file
+            loader=jinja2.ChoiceLoader([  # the pack's own, then the base's; "_base/…" the base's
+                _Loader([pack, base]), jinja2.PrefixLoader({packs.BASE: _Loader(base)})]),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,
@@ -189,33 +196,34 @@ def render_blocks(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
     try:
         markdown = env.get_template(layout).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        name = exc.name or exc.filename or layout
+        where = _file(exc.filename, templates_dir) if exc.filename else None
         raise TemplateProblem(Problem(
             f"template syntax error: {exc.message}.",
-            (Place(shown(folder, name), exc.lineno),), rule="template")) from None
+            (Place(where or shown(folder, exc.name or layout), exc.lineno),),
+            rule="template")) from None
     except jinja2.TemplateNotFound as exc:
-        where = _template_frame(exc, folder)
+        where = _template_frame(exc, templates_dir)
         raise TemplateProblem(Problem(
             f'template "{exc.name}" is missing.',
             (Place(*where) if where else Place(shown(folder, exc.name)),),
             f"create {shown(folder, exc.name)}, or fix the include.",
             rule="template")) from None
     except jinja2.UndefinedError as exc:
-        where = _template_frame(exc, folder)
+        where = _template_frame(exc, templates_dir)
         raise TemplateProblem(Problem(
             f"template uses something the source does not provide: {exc.message}.",
             (Place(*where) if where else Place(shown(folder, layout)),),
             "fix the variable name in the template, or add the field to the source.",
             rule="template")) from None
     except RecursionError as exc:
-        where = _template_frame(exc, folder)
+        where = _template_frame(exc, templates_dir)
         raise TemplateProblem(Problem(
             "the templates include one another without end (or a macro calls itself "
             "without end).", (Place(*where) if where else Place(shown(folder, layout)),),
             "remove the include (or call) that leads back to a template already being "
             "rendered.", rule="template")) from None
     except Exception as exc:  # noqa: BLE001 - any other error in a template expression
-        where = _template_frame(exc, folder)
+        where = _template_frame(exc, templates_dir)
         detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message \
             else str(exc)
         kind = "" if isinstance(exc, jinja2.TemplateError) else f" ({type(exc).__name__})"
@@ -234,14 +242,28 @@ def render_blocks(form: str, context: dict, templates_dir: Path = TEMPLATES_DIR,
     return blocks
 
 
-def _template_frame(exc: BaseException, folder: Path):
-    """The innermost template file and line in an exception's traceback."""
-    found, root = None, folder.resolve()
+def _template_frame(exc: BaseException, templates_dir: Path):
+    """The innermost template file and line in an exception's traceback (a pack's, or the
+    base's)."""
+    found = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename).resolve()
-        if path.suffix == ".j2" and root in path.parents:
-            found = (shown(folder, path.relative_to(root).as_posix()), frame.lineno)
+        where = _file(frame.filename, templates_dir)
+        if where:
+            found = (where, frame.lineno)
     return found
+
+
+def _file(filename: str, templates_dir: Path) -> str | None:
+    """A template file as messages show it (``templates/_base/part2.md.j2``); None when it is
+    no template of the packs' folder or of the base."""
+    path = Path(filename).resolve()
+    if path.suffix != ".j2":
+        return None
+    for root in (templates_dir.resolve(), packs.base(templates_dir).resolve().parent):
+        if root in path.parents and len(path.relative_to(root).parts) > 1:
+            inside = path.relative_to(root)
+            return shown(root / inside.parts[0], Path(*inside.parts[1:]).as_posix())
+    return None
 
 
 _MARK = re.compile("\x00([^\x00\x1f]*)\x1f([0-9]+)\x00")
@@ -294,7 +316,10 @@ def _markdown_line(line: int | None, markdown: str, form: str, context: dict,
     if not found:
         return None
     name, number = found[-1].groups()
-    return shown(templates_dir / form, name), int(number)
+    try:
+        return _file(env.get_template(name).filename, templates_dir), int(number)
+    except jinja2.TemplateError:
+        return shown(templates_dir / form, name), int(number)
 
 
 class TemplateProblem(Failure):

@@ -54,16 +54,17 @@ def add_line(path: Path, after: int, text: str) -> int:
 
 
 def test_a_level_4_heading_names_its_template_and_line(form, tmp_path):
-    line = add_line(form / "publication.md.j2", 6, "#### Too deep a heading\n")
+    publication = form.parent / "_base" / "publication.md.j2"  # every pack's, in the base
+    line = add_line(publication, 7, "#### Too deep a heading\n")
     result = build_with_templates(form, tmp_path)
     assert_one_clean_error(result, tmp_path / "out")
     assert result.err.splitlines()[0] == (
-        f"{shown(form / 'publication.md.j2')}:{line}: error [template]: a level-4 heading (####) "
+        f"{shown(publication)}:{line}: error [template]: a level-4 heading (####) "
         "is deeper than the writers support (# to ###).")
 
 
 def test_a_level_5_heading_made_by_a_macro_names_the_macro_line(form, tmp_path):
-    macros = form / "_macros.md.j2"
+    macros = form.parent / "_base" / "_macros.md.j2"
     text = macros.read_text(encoding="utf-8").replace("{{ level }} {% if section.number %}",
                                                       "##### {% if section.number %}")
     macros.write_text(text, encoding="utf-8")
@@ -76,11 +77,12 @@ def test_a_level_5_heading_made_by_a_macro_names_the_macro_line(form, tmp_path):
 
 
 def test_a_recursive_include_names_the_include_line(form, tmp_path):
-    line = add_line(form / "publication.md.j2", 2, '{% include "publication.md.j2" %}')
+    publication = form.parent / "_base" / "publication.md.j2"
+    line = add_line(publication, 2, '{% include "publication.md.j2" %}')
     result = build_with_templates(form, tmp_path)
     assert_one_clean_error(result, tmp_path / "out")
     first = result.err.splitlines()[0]
-    assert first.startswith(f"{shown(form / 'publication.md.j2')}:{line}: error [template]: ")
+    assert first.startswith(f"{shown(publication)}:{line}: error [template]: ")
     assert "include one another without end" in first
 
 
