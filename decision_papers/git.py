@@ -11,9 +11,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from decision_papers.errors import Failure
 
-class GitError(Exception):
+
+class GitError(Failure):
     """git could not answer; the message says why."""
+
+    rule = "git"
 
 
 def run(top: Path, *args: str, check: bool = True, stdin: bytes | None = None,

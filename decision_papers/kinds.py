@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from decision_papers import formatting
+from decision_papers.errors import Failure
 
 # -- values -----------------------------------------------------------------
 
@@ -130,8 +131,10 @@ CLAIM_WORDS = {
 """Default wording of each claim test: (holds, does not hold)."""
 
 
-class BadValue(ValueError):
+class BadValue(Failure, ValueError):
     """A stated value that is not of its kind; the message is plain English."""
+
+    rule = "value"
 
 
 # -- the registry -----------------------------------------------------------

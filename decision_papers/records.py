@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from decision_papers.errors import Failure
 from decision_papers.projects import Project
 
 FORMAT = 1
@@ -36,8 +37,10 @@ _SOURCE = re.compile(r"[^\x00-\x1f\x7f\\]{1,1000}")
 """A record's source: a relative path with forward slashes and nothing unprintable."""
 
 
-class BadRecord(Exception):
+class BadRecord(Failure):
     """A record file cannot be read; the message names it and says why."""
+
+    rule = "record"
 
 
 @dataclass(frozen=True)

@@ -145,3 +145,20 @@ def test_the_rules_bite_on_a_package_that_breaks_them(tmp_path):
         "decision_papers.low -> decision_papers.high (line 1): foundation imports top"]
     assert layers.private(root) == ["decision_papers.high: uses decision_papers.low._hidden "
                                     "(line 3)"]
+
+
+def test_every_error_the_package_raises_has_the_one_base():
+    """Each exception class of the package derives from ``errors.Failure``, which says the
+    findings it stands for (``problems()``)."""
+    import importlib
+    import inspect
+
+    from decision_papers.errors import Failure
+    others = []
+    for name in layers.modules():
+        module = importlib.import_module(name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == name and issubclass(cls, BaseException) and \
+                    not issubclass(cls, Failure):
+                others.append(f"{name}.{cls.__name__}")
+    assert others == []

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from decision_papers import atomic, formatting, git, projects, records
 from decision_papers.cli.common import build_by_id, parse, print_problems
+from decision_papers.errors import Failure
 from decision_papers.projects import display_path
 
 
@@ -75,8 +76,10 @@ def main(argv, stdout, stderr) -> int:
     return 0
 
 
-class _NotCommitted(Exception):
+class _NotCommitted(Failure):
     """The approved paper is not yet committed as it builds."""
+
+    rule = "record"
 
 
 def _committed(here: projects.Project, paper) -> str | None:

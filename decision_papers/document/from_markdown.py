@@ -31,6 +31,7 @@ from decision_papers.document.model import (
     Table,
 )
 from decision_papers.document.styles import HEADING_STYLES
+from decision_papers.errors import Failure
 
 RULES = ["heading", "list", "table", "emphasis", "escape", "newline"]
 """markdown-it rules the DOCX writer supports; everything else is literal."""
@@ -38,8 +39,10 @@ RULES = ["heading", "list", "table", "emphasis", "escape", "newline"]
 _NUMBERED_HEADING = re.compile(r"^(\d+)\.\s+")
 
 
-class UnsupportedMarkdown(ValueError):
+class UnsupportedMarkdown(Failure, ValueError):
     """A template produced a construct the writers cannot represent."""
+
+    rule = "template"
 
     def __init__(self, message: str, line: int | None = None):
         super().__init__(message)

@@ -20,6 +20,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from decision_papers import formatting
+from decision_papers.errors import Failure
 from decision_papers.figures.model import Entry, Figure, Formula, Relation
 from decision_papers.kinds import KINDS, BadValue, Claim, Duration, Period, Rate
 from decision_papers.problems import shorten
@@ -39,12 +40,16 @@ EXPRESSION_LIMIT = 240
 """Longest expression a message spells out; longer ones show values only."""
 
 
-class Uncomputable(Exception):
+class Uncomputable(Failure):
     """A formula whose inputs exist but give no value; the message says why."""
 
+    rule = "kind"
 
-class KindMismatch(Exception):
+
+class KindMismatch(Failure):
     """A formula given figures of kinds it cannot combine; the message says which."""
+
+    rule = "kind"
 
 
 @dataclass(frozen=True)
@@ -542,8 +547,10 @@ def _measured(inputs: list[Figure]) -> list:
     return [kind.measure(f.value) for f in inputs]
 
 
-class Unreadable(Exception):
+class Unreadable(Failure):
     """A restated value that does not read as the kind of the figure it restates."""
+
+    rule = "kind"
 
     def __init__(self, message: str, hint: str):
         super().__init__(message)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from decision_papers.errors import ProblemsFound
+from decision_papers.errors import Failure, ProblemsFound
 from decision_papers.problems import Place, Problem, json_path, shorten
 from decision_papers.projects import MAX_BYTES, display_path
 
@@ -70,7 +70,11 @@ MAX_DIGITS, MAX_EXPONENT = 20, 15
 """No figure needs more; beyond this, Decimal arithmetic would round."""
 
 
-class _TooBig(Exception):
+class _TooBig(Failure):
+    """A number too large (or too precise) for any decision paper; reported as the JSON's."""
+
+    rule = "json"
+
     def __init__(self, text: str, why: str = "large"):
         super().__init__(text)
         self.text, self.why = text, why
@@ -111,7 +115,8 @@ def _reject_constant(name: str):
     raise ValueError(name)
 
 
-class _DuplicateKey(ValueError):
+class _DuplicateKey(Failure, ValueError):
+    rule = "json"
     def __init__(self, key: str):
         super().__init__(key)
         self.key = key

@@ -13,6 +13,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from decision_papers.errors import Failure
 from decision_papers.problems import printable
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -68,8 +69,10 @@ MAX_PARTS = 1000
 """Most parts (zip members) a DOCX may have; a paper has 13."""
 
 
-class Refused(ValueError):
+class Refused(Failure, ValueError):
     """The file is refused before anything in it is expanded; the message says why."""
+
+    rule = "source"
 
 
 def check_archive(archive: zipfile.ZipFile) -> None:
