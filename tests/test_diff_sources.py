@@ -110,6 +110,7 @@ def piped(repo: Path, *argv: str, lines: int) -> tuple[int, bytes, bytes]:
     read = b"".join(diff.stdout.readline() for _ in range(lines))
     diff.stdout.close()
     errors = diff.stderr.read()
+    diff.stderr.close()
     return diff.wait(), read, errors
 
 

@@ -241,10 +241,24 @@ MINIMAL_DATA = json.loads(MINIMAL.read_text(encoding="utf-8"))
 GENERATE = copy.deepcopy(SCHEMA)
 GENERATE["$defs"]["date"] = {"type": "string", "format": "decision-date"}
 FORMATS = {"decision-date": st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)).map(str)}
-WHOLE = from_schema(GENERATE, custom_formats=FORMATS)
-"""Built once: hypothesis-jsonschema canonicalises the schema each time a strategy is made."""
-SECTIONS = {name: from_schema({"$defs": GENERATE["$defs"], **sub}, custom_formats=FORMATS)
-            for name, sub in GENERATE["properties"].items() if name != "$schema"}
+SECTION_NAMES = sorted(name for name in GENERATE["properties"] if name != "$schema")
+
+
+@functools.cache
+def whole() -> st.SearchStrategy:
+    """A whole source's strategy, built once and only when drawn from: hypothesis-jsonschema
+    canonicalises the schema each time a strategy is made, which takes seconds, and
+    collecting the tests must not wait for it."""
+    return from_schema(GENERATE, custom_formats=FORMATS)
+
+
+@functools.cache
+def section(name: str) -> st.SearchStrategy:
+    """One top-level section's strategy, from its sub-schema (built once, when first drawn)."""
+    return from_schema({"$defs": GENERATE["$defs"], **GENERATE["properties"][name]},
+                       custom_formats=FORMATS)
+
+
 VALIDATOR = jsonschema.Draft202012Validator(  # Decimal money needs a Decimal multipleOf
     json.loads(json.dumps(SCHEMA), parse_float=Decimal), format_checker=jsonschema.FormatChecker())
 
@@ -253,9 +267,9 @@ VALIDATOR = jsonschema.Draft202012Validator(  # Decimal money needs a Decimal mu
 def schema_sections(draw) -> dict:
     """The fixture with some sections replaced or added, each drawn from its sub-schema."""
     data = copy.deepcopy(MINIMAL_DATA)
-    for name in draw(st.lists(st.sampled_from(sorted(SECTIONS)), min_size=1, max_size=4,
+    for name in draw(st.lists(st.sampled_from(SECTION_NAMES), min_size=1, max_size=4,
                               unique=True)):
-        data[name] = _pence(draw(SECTIONS[name]))
+        data[name] = _pence(draw(section(name)))
     assume(VALIDATOR.is_valid(data))  # e.g. a new status "approved" needs approval.date
     return data
 
@@ -263,7 +277,7 @@ def schema_sections(draw) -> dict:
 @st.composite
 def schema_sources(draw) -> dict:
     """A whole schema-valid source, often pointed at the real form and rules."""
-    data = _pence(draw(WHOLE))
+    data = _pence(draw(whole()))
     assume(VALIDATOR.is_valid(data))
     if draw(st.booleans()):
         data["organisation"]["rules"] = "mopac"

@@ -81,6 +81,7 @@ def test_the_server_answers_only_on_this_computer(served):
         assert response.status == 200 and b".govuk-" in response.read()
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(f"{base}/nonesuch")
+    missing.value.close()  # the error holds the response, and its socket
     assert missing.value.code == 404
 
 
@@ -163,7 +164,8 @@ def test_a_request_for_another_host_is_refused(served):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request)
     assert refused.value.code == 421
-    assert b"Warm Homes" not in refused.value.read()
+    with refused.value:  # the error holds the response, and its socket
+        assert b"Warm Homes" not in refused.value.read()
 
 
 def test_serve_a_port_out_of_range_is_a_usage_error(tmp_path, monkeypatch):
