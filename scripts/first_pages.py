@@ -2,7 +2,7 @@
 
 For each decision (every ``decisions/*.json``, or the ids given), LibreOffice
 converts ``out/<id>.docx`` to PDF, and ``pdftoppm`` (Debian's poppler-utils)
-draws its first page as a PNG, for the README.  Build the papers first::
+draws its first page as a PNG, for docs/forms.md.  Build the papers first::
 
     .venv/bin/python build.py && .venv/bin/python scripts/first_pages.py
     .venv/bin/python scripts/first_pages.py pcd-1717 --dpi 100

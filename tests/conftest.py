@@ -5,7 +5,7 @@ each property, so the whole suite stays under two minutes.  ``ci`` is the
 full fuzz budget, which ``.ci/run`` runs on every submission.  Both are
 derandomised, so every run tries the same examples and a failure can be
 reproduced; ``long`` draws fresh random examples, many more of them, for a
-fuzzing session (see the README's "Tests and fuzzing" section).
+fuzzing session (see docs/development.md, "Tests and fuzzing").
 """
 
 import os

@@ -1,7 +1,7 @@
 """``docs/adding-a-form.md`` works: follow its steps on a copy of the repository.
 
 Each fenced block with a ``title="<path>"`` is written to that path; each
-``sh`` block's commands are run in order (``python`` is this interpreter).
+``sh`` block's commands are run in order (``.venv/bin/python`` is this interpreter).
 Then the guide's paper must build, and say what the guide says it says.
 """
 
@@ -44,7 +44,7 @@ def test_the_guide_adds_a_fourth_form_that_builds(tmp_path):
         elif language == "sh":
             for line in body.splitlines():
                 argv = shlex.split(line)
-                if argv[0] == "python":
+                if argv[0] == ".venv/bin/python":
                     argv[0] = sys.executable
                 result = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True,
                                         timeout=300)
@@ -57,7 +57,7 @@ def test_the_guide_adds_a_fourth_form_that_builds(tmp_path):
                        "schema/forms/pcc-notice-2025.schema.json",
                        "rules/wessex-pcc.json",
                        "decisions/pcc-2025-007.json"]
-    assert commands[-1] == "python build.py decisions/pcc-2025-007.json"
+    assert commands[-1] == ".venv/bin/python build.py decisions/pcc-2025-007.json"
     assert (tmp_path / "templates/pcc-notice-2025/reference.docx").is_file()
     # the paper says what the guide says: numbered decisions with lettered sub-items,
     # the schedule table summed in the house style, the sign-offs in order

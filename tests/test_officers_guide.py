@@ -29,14 +29,15 @@ def test_every_message_in_the_guide_is_what_the_tool_prints_now():
 
 
 def test_the_guide_shows_pictures_the_scripts_make(tmp_path):
-    """The first page in the guide (and the README) is what first_pages.py draws now."""
+    """The first page in the guide (and in the forms page) is what first_pages.py draws now."""
     from support import run
     pictures = sorted(set(re.findall(r"\(images/([a-z0-9-]+)-first-page\.png\)",
                                      GUIDE.read_text(encoding="utf-8"))))
     assert pictures == ["md-3311"]
-    readme = sorted(set(re.findall(r"docs/images/([a-z0-9-]+)-first-page\.png",
-                                   (ROOT / "README.md").read_text(encoding="utf-8"))))
-    ids = sorted(set(pictures) | set(readme))
+    forms = sorted(set(re.findall(r"\(images/([a-z0-9-]+)-first-page\.png\)",
+                                  (ROOT / "docs" / "forms.md").read_text(encoding="utf-8"))))
+    assert forms == ["kdr-2025-014", "md-3311", "pcd-1717"]
+    ids = sorted(set(pictures) | set(forms))
     assert run(*[ROOT / "decisions" / f"{pid}.json" for pid in ids], "--out",
                tmp_path / "out").code == 0
     drawn = script("first_pages").first_pages(

@@ -81,8 +81,3 @@ def test_the_everyday_commands_work_as_written_in_a_fresh_clone(tmp_path):
     assert shown.startswith('---\ntitle: "Reflective Practice provision')
 
 
-def test_the_readme_never_says_bare_python():
-    text = README.read_text(encoding="utf-8")
-    bare = [line for line in text.splitlines()
-            if re.search(r"(?<![/\w.\\])python3? build\.py", line)]
-    assert bare == []

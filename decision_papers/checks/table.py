@@ -1,7 +1,7 @@
 """The rule table: every check, with its id and one-line statement.
 
 Each rule is a small function registered here with ``@rule``.  ``run_checks``
-iterates this table and the README prints it, so the two cannot drift.
+iterates this table and ``docs/checks.md`` prints it (a test keeps the two in step).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class Rule:
     id: str
     """Stable id, printed in every finding: ``error [sum]: …``."""
     statement: str
-    """What the rule checks, in one line, for the README and ``--help``."""
+    """What the rule checks, in one line, as ``docs/checks.md`` prints it."""
     run: Callable
     """The check: ``run(context)`` for a paper, ``run(papers)`` for a batch."""
     severity: str = "error"
