@@ -110,10 +110,3 @@ def percent(value: Decimal) -> str:
     """``12.5%``, no trailing zeros."""
     text = f"{Decimal(value).normalize():f}"
     return f"{text}%"
-
-
-def plural(n: int | Decimal, unit: str) -> str:
-    """``1 year``, ``3 years``, ``48 session days``."""
-    if n == 1 or unit.endswith("s"):
-        return unit
-    return unit + "s"

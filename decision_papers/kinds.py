@@ -52,10 +52,6 @@ class Duration:
             return (self.amount, self.unit) == (other.amount, other.unit)
         return self.months == other.months
 
-    def in_years(self) -> Decimal | None:
-        """Length in years, exactly (18 months → 1.5)."""
-        return None if self.months is None else Decimal(self.months) / 12
-
 
 @dataclass(frozen=True)
 class Period:

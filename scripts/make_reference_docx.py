@@ -53,7 +53,7 @@ from decision_papers.atomic import write_atomic  # noqa: E402
 from decision_papers.document.styles import PARAGRAPH, writer_styles  # noqa: E402
 from decision_papers.word import ooxml  # noqa: E402
 from decision_papers.word.archive import normalise_docx  # noqa: E402
-from decision_papers.writers import docx as write_docx  # noqa: E402
+from decision_papers.writers.docx import add_paper_styles, save  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 FONT = "Arial"
@@ -74,7 +74,7 @@ def make(pack: Path) -> bytes:
     ooxml.strip_revision_ids(word)
     ooxml.set_default_language(word, LANGUAGE)
     ooxml.set_default_font(word, FONT, 22)
-    write_docx.add_paper_styles(word)
+    add_paper_styles(word)
     _header_footer_styles(word)
     ooxml.keep_only_styles(word, [name for name, _, _ in writer_styles()] + ["Header", "Footer"])
     ooxml.keep_only_used_numbering(word)
@@ -87,7 +87,7 @@ def make(pack: Path) -> bytes:
     _footer(section.footer.paragraphs[0], version)
     _sample_body(word)
     _properties(word, version)
-    return normalise_docx(write_docx.save(word))
+    return normalise_docx(save(word))
 
 
 def _header_footer_styles(word) -> None:

@@ -25,7 +25,6 @@ from support import EXAMPLE, ROOT, build_data, examples, findings
 
 BASE = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 RULES = json.loads((ROOT / "rules" / "mopac.json").read_text(encoding="utf-8"))
-FY_START, FY_END = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
 EXTENSION_START = dt.date(2024, 11, 1)
 MONTH_ENDS = [dt.date(2024, 11, 30), dt.date(2024, 12, 31), dt.date(2025, 1, 31),
               dt.date(2025, 2, 28), dt.date(2025, 3, 31)]

@@ -10,7 +10,7 @@ run, or the run reports it.
 from __future__ import annotations
 
 from decision_papers.figures.ledger import Ledger
-from decision_papers.figures.model import Figure, Relation
+from decision_papers.figures.model import Figure
 from decision_papers.kinds import KINDS
 from decision_papers.problems import Place, Problem
 from decision_papers.source.load import Source
@@ -133,9 +133,3 @@ class Context:
 def text(figure: Figure, value) -> str:
     """``value`` printed as ``figure``'s kind."""
     return KINDS[figure.kind].text(value)
-
-
-def describe_relation(relation: Relation) -> str:
-    """A relation named in words, for "cannot be checked" messages."""
-    return f"the {relation.rule} check on {', '.join(relation.ids[:2])}"
-

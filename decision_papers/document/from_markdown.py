@@ -1,4 +1,4 @@
-"""Step 6: parse the rendered Markdown into the neutral ``model``.
+"""Parse the rendered Markdown into the neutral ``model``.
 
 The parser is ``MarkdownIt("zero")`` with only the rules the writers support
 enabled, so anything else in a template stays literal text; any node type the
@@ -62,8 +62,6 @@ _PARSER: list[MarkdownIt] = []
 
 LETTERED = ("(a)", "(i)")
 """Labels of ``1)`` lists: the top level, and sub-items inside an item."""
-STYLES = ("(a)", "(i)", "1.")
-"""Every label style a ``1)`` list may have (``1.`` numbers ``(1)``, ``(2)``...)."""
 
 
 def label(style: str, number: int) -> str:

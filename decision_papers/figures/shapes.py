@@ -43,7 +43,7 @@ class Collector:
         self.unreadable: set[str] = set()
         """Ids of figures whose stated value could not be read (already reported)."""
         self.sign_offs: tuple = ()
-        """The form's sign-off date rules (``render.forms.DateRule``)."""
+        """The form's sign-off date rules (``forms.descriptor.DateRule``)."""
 
     def stated(self, fid: str, kind: str, value, path: tuple, label: str | None = None):
         """A figure typed in the source."""
@@ -75,7 +75,7 @@ def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple,
             sign_offs=(), not_in_force=frozenset()) -> Collector:
     """Every entry and relation of a validated source.
 
-    ``sign_offs`` are the form's date rules (``render.forms.DateRule``): the
+    ``sign_offs`` are the form's date rules (``forms.descriptor.DateRule``): the
     sign-off dates its descriptor says must come in order.  ``not_in_force``
     are rules the paper uses that have no value yet on its decision date,
     already reported: what uses them is left uncomputed, with no second message.

@@ -43,8 +43,6 @@ class RulesValue:
     """The value in force."""
     effective: dt.date
     """Date this value took effect."""
-    authority: str
-    """Where the value comes from (regulation, scheme paragraph)."""
 
     def describe(self) -> str:
         """Where the value comes from, for messages."""
@@ -88,8 +86,7 @@ def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
                 continue
             value = current[-1]
             found[fid] = RulesValue(fid, kind, entry["name"], Decimal(value[key_name]),
-                                    dt.date.fromisoformat(value["from"]),
-                                    entry.get("authority", ""))
+                                    dt.date.fromisoformat(value["from"]))
     if later:
         first = min((d for d in later.values() if d), default=None)
         places = tuple(Place(display, json_path=f"$.{fid}") for fid in later)

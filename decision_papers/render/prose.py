@@ -1,4 +1,4 @@
-"""Step 4: turn source text into safe Markdown for the templates.
+"""Turn source text into safe Markdown for the templates.
 
 Prose is *data*.  It is never run through Jinja, and every character that
 Markdown could read as structure is backslash-escaped, so a paragraph that

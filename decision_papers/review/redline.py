@@ -2,7 +2,7 @@
 
 Reviewers of an approved paper need to see exactly what moved between two
 versions, in Word, where they can accept or reject each change.  So the
-redline is the *new* paper, laid out by ``write_docx`` (same page, styles and
+redline is the *new* paper, laid out by ``writers.docx`` (same page, styles and
 properties), with the old text woven in as native tracked changes:
 
 1. each document is flattened into paragraph units (a heading, one paragraph
@@ -85,7 +85,7 @@ class Unit:
     kind: str
     """``"p"`` for a paragraph, ``"row"`` for a table row."""
     style: str | None = None
-    """Paragraph style as ``write_docx`` uses it (``None`` is Normal)."""
+    """Paragraph style as ``writers.docx`` uses it (``None`` is Normal)."""
     prefix: str = ""
     """Text the writer puts before the spans: ``"3.1\\t"`` or ``"3. "``."""
     spans: tuple[Span, ...] = ()
@@ -116,10 +116,10 @@ class Unit:
 
 
 def flatten(doc: Document) -> list[Unit]:
-    """The paper as paragraph units in reading order, with the styles ``write_docx`` uses.
+    """The paper as paragraph units in reading order, with the styles ``writers.docx`` uses.
 
     Alignment needs one flat sequence; each unit also carries everything
-    needed to write it as ``write_docx`` would.
+    needed to write it as ``writers.docx`` would.
     """
     found: list[Unit] = []
     tables = iter(range(len(doc.blocks)))
@@ -151,7 +151,7 @@ def _flatten(block, depth: int, found: list[Unit], tables, level: int = 1) -> No
         index, width = next(tables), len(block.header)
         header = tuple(tuple(Span(s.text, True) for s in cell) for cell in block.header)
         found.append(Unit("row", cells=header, header=True, table=index))
-        for row in block.rows:  # like write_docx: as many cells as the header has
+        for row in block.rows:  # like writers.docx: as many cells as the header has
             cells = [tuple(cell) for cell in row[:width]] + [()] * (width - len(row))
             found.append(Unit("row", cells=tuple(cells), table=index))
     else:
@@ -531,7 +531,7 @@ class _Writer:
                 old and old.cells[k], new and new.cells[k]))
 
     def close_table(self) -> None:
-        """Finish the open table the way ``write_docx`` lays tables out."""
+        """Finish the open table the way ``writers.docx`` lays tables out."""
         table, self.table = self.table, None
         self.table_old, self.table_new = set(), set()
         if table is not None:

@@ -1,4 +1,4 @@
-"""Step 1: read a decision source and remember where every value came from.
+"""Read a decision source and remember where every value came from.
 
 The standard ``json`` module is strict about syntax but silent about two
 things that bite hand-written files: duplicate keys (it keeps the last) and

@@ -1,4 +1,4 @@
-"""Step 2: check a source against its form's schema.
+"""Check a source against its form's schema.
 
 Each form has a schema, ``schema/forms/<form>.schema.json``: its own sections
 and sign-off blocks, and every part all forms share by reference to

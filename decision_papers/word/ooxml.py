@@ -1,6 +1,6 @@
 """The few things python-docx's proxy API cannot do, in one place.
 
-Everything else in ``write_docx`` uses the proxy objects.  Each helper here
+Everything else in ``writers.docx`` uses the proxy objects.  Each helper here
 touches the smallest piece of XML it can.
 """
 

@@ -1,7 +1,7 @@
-"""Reader: a DOCX written by ``write_docx`` → the neutral model, for git diffs.
+"""Reader: a DOCX written by ``writers.docx`` → the neutral model, for git diffs.
 
 ``textconv`` and ``diff`` need the text of papers as they were committed.
-This reader recognises the styles ``write_docx`` uses, so a committed
+This reader recognises the styles ``writers.docx`` uses, so a committed
 DOCX reads back to the same model and the Markdown writer prints the same
 text as ``out/<id>.md``.  It is not a general DOCX importer: paragraphs in
 other styles read as plain paragraphs.
