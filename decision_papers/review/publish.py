@@ -7,8 +7,9 @@ publication officer can see nothing was forgotten.
 
 OUTDIR is made exactly the publication set: a paper published there before
 and held back now (a draft again, deferred, failing, or, when every decision
-is published, its source gone) has its ``<id>.docx``, ``<id>.md`` and
-``<id>.figures.json`` removed, and nothing else in OUTDIR is touched.
+is published, its source gone) has the files every build writes
+(``writers.suffixes``: ``<id>.docx``, ``<id>.md`` and ``<id>.figures.json``)
+removed, and nothing else in OUTDIR is touched.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from decision_papers import formatting
+from decision_papers import formatting, writers
 from decision_papers.projects import declared_id
 
 
@@ -62,11 +63,11 @@ def ids_of(paper) -> list[str]:
 def published_files(outdir: Path, pid: str) -> list[Path]:
     """The files ``publish`` writes for paper ``pid`` that are in ``outdir`` now.
 
-    Only regular files named ``<id>.docx``, ``<id>.md`` and
-    ``<id>.figures.json``: never a folder, a link or any other file.
+    Only regular files named ``<id>`` and a suffix every build writes
+    (``writers.suffixes``): never a folder, a link or any other file.
     """
     found = []
-    for suffix in (".docx", ".md", ".figures.json"):
+    for suffix in writers.suffixes():
         path = outdir / f"{pid}{suffix}"
         if path.is_file() and not path.is_symlink():
             found.append(path)

@@ -35,7 +35,8 @@ class Writer:
         self.suffix = suffix
         """Added to the paper's id: ``out/<id>.html``."""
         self.module = module
-        """The module under ``decision_papers.writers`` that writes it."""
+        """The module that writes it (``decision_papers.writers.html``), imported only when a
+        build asks for the file."""
         self.option = option
         """The command-line option that asks for it (``--html``); None: every build writes it."""
         self.help_text = help_text
@@ -53,19 +54,20 @@ class Writer:
 
     def load(self):
         """The writer's module."""
-        return importlib.import_module(f"decision_papers.writers.{self.module}")
+        return importlib.import_module(self.module)
 
 
 WRITERS: tuple[Writer, ...] = (
-    Writer("docx", ".docx", "docx", part2=True),
-    Writer("md", ".md", "markdown", part2=True),
-    Writer("figures", ".figures.json", "figures_file"),
-    Writer("html", ".html", "html", option="--html", part2=True,
+    Writer("docx", ".docx", "decision_papers.writers.docx", part2=True),
+    Writer("md", ".md", "decision_papers.writers.markdown", part2=True),
+    Writer("figures", ".figures.json", "decision_papers.writers.figures_file"),
+    Writer("html", ".html", "decision_papers.writers.html", option="--html", part2=True,
            help_text="also write each paper as an accessible web page, OUT/<id>.html (GOV.UK "
-                "guidance prefers HTML to PDF for publications)"),
-    Writer("pdf", ".pdf", "pdf", option="--pdf", cached=False, batch=True,
-           help_text="also write each paper as a tagged, accessible PDF, OUT/<id>.pdf, through "
-                "LibreOffice (installed separately), checked against PDF/UA"),
+                     "guidance prefers HTML to PDF for publications)"),
+    Writer("pdf", ".pdf", "decision_papers.writers.pdf", option="--pdf", cached=False,
+           batch=True,
+           help_text="also write each paper as a tagged, accessible PDF, OUT/<id>.pdf, "
+                     "through LibreOffice (installed separately), checked against PDF/UA"),
 )
 """Every writer, in the order a paper's files are made."""
 
