@@ -145,6 +145,8 @@ def _confidential(paper: Paper, source: Source, options: BuildOptions):
         return None
     try:
         prepared = prepare(source, options, has_part2=True)
+    except UsageError:
+        raise
     except Failure:  # the same form and date as Part 1's: reported there
         return None
     paper.problems += part2.withheld(part2.about_part2(list(prepared.problems)), options.part2)

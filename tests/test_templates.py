@@ -92,6 +92,20 @@ def test_an_edited_template_is_used_at_once_by_a_running_process(form):
     assert title(second) != title(first)
 
 
+def test_a_new_template_in_a_pack_replaces_the_bases_in_a_running_process(form):
+    """A pack's template comes before the base's; one added while the preview runs is used
+    at once, not the base's compiled before it."""
+    assert build().code == 0
+    assert "## Recommendations" in Path("out/minimal.md").read_text(encoding="utf-8")
+    base = Path("templates/_base/recommendations.md.j2").read_text(encoding="utf-8")
+    (form / "recommendations.md.j2").write_text(
+        base.replace("## {{ form.recommendations.heading | fill }}", "## Our decisions"),
+        encoding="utf-8")
+    assert run("minimal.json", "--out", "out", "--templates", "templates", "--force").code == 0
+    text = Path("out/minimal.md").read_text(encoding="utf-8")
+    assert "## Our decisions" in text and "## Recommendations" not in text
+
+
 def test_compiled_templates_are_kept_in_jinja_bytecode_cache(form):
     """A template is compiled once, then loaded from Jinja's cache by every later run;
     a template whose text changed is compiled again (the cache is keyed by its text)."""

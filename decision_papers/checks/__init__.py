@@ -21,8 +21,8 @@ from decision_papers.problems import Problem
 from decision_papers.source.load import Source
 
 
-def run_checks(source: Source, ledger: Ledger, references: list, bad=(),
-               has_part2: bool = False, form=None) -> list[Problem]:
+def run_checks(source: Source, ledger: Ledger, references: list, bad, has_part2: bool,
+               form) -> list[Problem]:
     """Run every paper rule of the table; return the findings in a stable order.
 
     ``form`` is the paper's form pack descriptor (``forms.descriptor.Form``)."""

@@ -47,9 +47,16 @@ class Uncomputable(Failure):
 
 
 class KindMismatch(Failure):
-    """A formula given figures of kinds it cannot combine; the message says which."""
+    """A formula given figures of kinds it cannot combine; the message says which, and
+    ``hint`` how to mend it where the kind knows (days and months)."""
 
     rule = "kind"
+    hint = "check which figures the formula names."
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        if hint:
+            self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -517,8 +524,7 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
                 ledger.broken.add(entry.id)
                 ledger.issues.append(Issue(
                     "kind", f"{entry.id} cannot be computed: {exc}.",
-                    entry.declared_at or entry.source or (),
-                    "check which figures the formula names."))
+                    entry.declared_at or entry.source or (), exc.hint))
             except Uncomputable as exc:
                 kind = result_kind
                 ledger.uncomputable[entry.id] = str(exc)
@@ -538,12 +544,12 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
 
 
 def _measured(inputs: list[Figure]) -> list:
-    """The inputs' sizes, by their kind's measure; ``Uncomputable`` when two of them cannot
-    be measured against each other (days and months)."""
+    """The inputs' sizes, by their kind's measure; ``KindMismatch`` when two of them cannot
+    be measured against each other (days and months), as a cap says."""
     kind = KINDS[inputs[0].kind]
     unlike = kind.unlike(*(f.value for f in inputs))
     if unlike:
-        raise Uncomputable(unlike[0])
+        raise KindMismatch(*unlike)
     return [kind.measure(f.value) for f in inputs]
 
 

@@ -71,19 +71,31 @@ _ENVIRONMENTS: dict[tuple, jinja2.Environment] = {}
 
 
 class _Loader(jinja2.FileSystemLoader):
-    """Jinja's file loader, but a kept template is reused only while its file still holds
-    the same text: a modification time can miss two saves within one tick of the clock."""
+    """Jinja's file loader, but a kept template is reused only while it is still the file
+    that would be found (a pack's new template shadows the base's) and that file still
+    holds the same text: a modification time can miss two saves within one tick."""
 
     def get_source(self, environment, template):
         source, filename, _ = super().get_source(environment, template)
 
         def uptodate() -> bool:
             try:
+                if self._found(template) != filename:
+                    return False
                 with open(filename, encoding=self.encoding) as handle:
                     return handle.read() == source
             except OSError:
                 return False
         return source, filename, uptodate
+
+    def _found(self, template: str) -> str | None:
+        """The file of ``template`` the search paths give first, as Jinja names it."""
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *pieces)
+            if os.path.isfile(candidate):
+                return os.path.normpath(candidate)
+        return None
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -247,22 +259,22 @@ def _template_frame(exc: BaseException, templates_dir: Path):
     base's)."""
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        where = _file(frame.filename, templates_dir)
+        where = _file(frame.filename, templates_dir) if frame.filename.endswith(".j2") else None
         if where:
             found = (where, frame.lineno)
     return found
 
 
 def _file(filename: str, templates_dir: Path) -> str | None:
-    """A template file as messages show it (``templates/_base/part2.md.j2``); None when it is
-    no template of the packs' folder or of the base."""
+    """A template file as messages show it (``templates/_base/part2.md.j2``), by the folder as
+    it was given (not where a link in it leads); None when it is no file of a pack or of
+    the base."""
     path = Path(filename).resolve()
-    if path.suffix != ".j2":
-        return None
-    for root in (templates_dir.resolve(), packs.base(templates_dir).resolve().parent):
+    for given in (templates_dir, packs.base(templates_dir).parent):
+        root = given.resolve()
         if root in path.parents and len(path.relative_to(root).parts) > 1:
             inside = path.relative_to(root)
-            return shown(root / inside.parts[0], Path(*inside.parts[1:]).as_posix())
+            return shown(given / inside.parts[0], Path(*inside.parts[1:]).as_posix())
     return None
 
 
@@ -317,9 +329,10 @@ def _markdown_line(line: int | None, markdown: str, form: str, context: dict,
         return None
     name, number = found[-1].groups()
     try:
-        return _file(env.get_template(name).filename, templates_dir), int(number)
+        where = _file(env.get_template(name).filename, templates_dir)
     except jinja2.TemplateError:
-        return shown(templates_dir / form, name), int(number)
+        where = None
+    return where or shown(templates_dir / form, name), int(number)
 
 
 class TemplateProblem(Failure):

@@ -95,7 +95,7 @@ def _read(relative: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _common(generation: tuple) -> dict:
+def _common(generation: int) -> dict:
     return kinds.in_schema(copy.deepcopy(_file(COMMON)))
 
 
@@ -105,7 +105,7 @@ def _registry() -> Registry:
 
 
 @lru_cache(maxsize=None)
-def _registry_of(generation: tuple) -> Registry:
+def _registry_of(generation: int) -> Registry:
     files = [COMMON] + sorted(f"forms/{p.name}"
                               for p in (SCHEMA_DIR / "forms").glob("*.schema.json"))
     return Registry().with_resources(
@@ -124,7 +124,7 @@ def schema(form: str | None = None) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _schema(form: str | None, generation: tuple) -> dict:
+def _schema(form: str | None, generation: int) -> dict:
     common = _read(COMMON)
     if form is None:
         return common
@@ -157,7 +157,7 @@ def _validator(form: str | None = None) -> Draft202012Validator:
 
 
 @lru_cache(maxsize=None)
-def _validator_of(form: str | None, generation: tuple) -> Draft202012Validator:
+def _validator_of(form: str | None, generation: int) -> Draft202012Validator:
     name = COMMON if form is None else f"forms/{form}.schema.json"
     return Draft202012Validator(_read(name), registry=_registry(),
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)

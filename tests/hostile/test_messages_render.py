@@ -86,6 +86,28 @@ def test_a_recursive_include_names_the_include_line(form, tmp_path):
     assert "include one another without end" in first
 
 
+def test_a_deep_heading_in_an_included_file_of_any_name_names_that_file(form, tmp_path):
+    """An included file need not end .j2: the Markdown it writes is still traced to it."""
+    (form / "extra.md").write_text("#### Too deep a heading\n", encoding="utf-8")
+    add_line(form / "layout.md.j2", 3, '{% include "extra.md" %}')
+    result = build_with_templates(form, tmp_path)
+    assert_one_clean_error(result, tmp_path / "out")
+    assert result.err.splitlines()[0] == (
+        f"{shown(form / 'extra.md')}:1: error [template]: a level-4 heading (####) is deeper "
+        "than the writers support (# to ###).")
+
+
+def test_a_template_error_in_a_linked_folder_names_the_link(form, tmp_path):
+    """Messages name the folder as given (``--templates``), not where a link in it leads."""
+    linked = tmp_path / "linked"
+    linked.symlink_to(form.parent, target_is_directory=True)
+    line = add_line(form / "title.md.j2", 1, "{{ approval.nam }}")
+    result = run(MINIMAL, "--out", tmp_path / "out", "--templates", linked)
+    assert_one_clean_error(result, tmp_path / "out")
+    assert result.err.startswith(f"{shown(linked / FORM / 'title.md.j2')}:{line}: error "
+                                 "[template]: ")
+
+
 def test_a_division_by_zero_names_the_template_and_line(form, tmp_path):
     line = add_line(form / "title.md.j2", 1, "{{ 1 / 0 }}")
     result = build_with_templates(form, tmp_path)
