@@ -36,6 +36,19 @@ def test_every_form_has_a_bundled_decision_that_builds_clean(tmp_path):
         assert (tmp_path / "out" / f"{pid}.docx").is_file()
 
 
+def test_a_pack_holds_only_what_differs_from_the_shared_base():
+    """What every form shares lives once, in templates/_base/: no pack carries a copy of a
+    base template, nor of another pack's."""
+    base = ROOT / "templates" / "_base"
+    packs = [p for p in (ROOT / "templates").iterdir() if (p / "form.json").is_file()]
+    seen: dict[bytes, str] = {f.read_bytes(): f"_base/{f.name}" for f in base.glob("*.j2")}
+    for pack in sorted(packs):
+        for template in sorted(pack.glob("*.j2")):
+            text = template.read_bytes()
+            assert text not in seen, f"{pack.name}/{template.name} copies {seen.get(text)}"
+            seen[text] = f"{pack.name}/{template.name}"
+
+
 # -- numbering ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("style, number, expected", [

@@ -37,6 +37,27 @@ def test_explain_one_figure_of_a_paper_never_built(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()  # explaining writes nothing
 
 
+def test_explain_and_the_preview_read_the_ledger_not_the_figures_file(tmp_path, monkeypatch):
+    """The figures file is a published artifact: explain and the preview take the paper's
+    figures from its ledger in memory, and never parse a figures file back."""
+    from decision_papers.preview import page
+    from decision_papers.projects import Project
+    project(tmp_path, monkeypatch, "md-3311")
+    loads = json.loads
+
+    def no_figures_file(text, *args, **kwargs):
+        assert not str(text[:40]).count('"decision"'), "a figures file was parsed back"
+        return loads(text, *args, **kwargs)
+    monkeypatch.setattr(json, "loads", no_figures_file)
+    result = run("explain", "md-3311", "figures.decision_total")
+    assert result.code == 0, result.err
+    assert result.out.startswith("figures.decision_total: £1,250,000 (money)\n")
+    shown = page.explain_page(Project(tmp_path), "md-3311", "figures.decision_total")
+    assert "checked as: figures.delivery_contract + pots.grants.total" in shown
+    assert 'href="/md-3311/explain/figures.decision_total"' in page.paper_page(
+        Project(tmp_path), "md-3311")
+
+
 def test_explain_a_group_shows_formats_derivations_and_unprinted_figures(tmp_path, monkeypatch):
     project(tmp_path, monkeypatch, "md-3311")
     result = run("explain", "md-3311", "budgets.programme.period")
