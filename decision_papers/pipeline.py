@@ -21,8 +21,7 @@ from decision_papers.figures.listing import PaperFigures
 from decision_papers.figures.references import Reference
 from decision_papers.figures.shapes import collect
 from decision_papers.figures.thresholds import load_rules, used_by
-from decision_papers.forms import descriptor
-from decision_papers.forms.packs import REFERENCE
+from decision_papers.forms import descriptor, packs
 from decision_papers.paper import BuildOptions, Paper, Prepared
 from decision_papers.problems import Place, Problem, shorten
 from decision_papers.projects import display_path
@@ -79,7 +78,7 @@ def _recipe(paper: Paper, options: BuildOptions) -> None:
     # 6. Render the document through the form's templates, then each writer's file.
     paper.document = _document(public, prepared, options)
     paper.stop_if_failed()
-    reference = _reference(options.templates_dir, source)
+    reference = packs.reference(options.templates_dir, source.data["form"]["template"])
     paper.outputs = writers.outputs(writers.Rendered(paper.document, paper.path, reference,
                                                      prepared.figures), paper.id, options.writers)
     # 7. The Part 2 paper, only when asked for.
@@ -157,12 +156,6 @@ def _document(source: Source, prepared: Prepared, options: BuildOptions,
               confidential: bool = False):
     return compose.document(source, prepared.view, prepared.decided, prepared.form.lettered,
                             options.templates_dir, part2=confidential)
-
-
-def _reference(templates_dir: Path, source: Source) -> Path | None:
-    """The form pack's Word reference document, if it has one."""
-    reference = templates_dir / source.data["form"]["template"] / REFERENCE
-    return reference if reference.is_file() else None
 
 
 # -- the batch ---------------------------------------------------------------------------

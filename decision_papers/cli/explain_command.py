@@ -44,7 +44,7 @@ def main(argv, stdout, stderr) -> int:
               f"{'error is' if errors == 1 else f'{errors} errors are'} fixed; see them with: "
               f"python build.py {display_path(paper.path)}", file=stderr)
         return 1
-    entries = paper.figures.listed()
+    entries = paper.figures.entries
     if args.figure:
         chosen = [e for e in entries if e.id == args.figure or
                   e.id.startswith(args.figure + ".")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from decision_papers.figures.ledger import Ledger, names
 from decision_papers.figures.references import Reference
@@ -76,15 +77,17 @@ class PaperFigures:
     place: Callable | None = None
     """``place(path parts)``: the file and line of a value in the source."""
 
-    def listed(self) -> list[Listed]:
-        """Every figure but Part 2's, sorted by id."""
+    @cached_property
+    def entries(self) -> tuple[Listed, ...]:
+        """Every figure but Part 2's, sorted by id: made once, for the figures file and for
+        ``explain``, the preview and ``diff`` alike."""
         printed: dict[str, dict] = {}
         for ref in self.references:
             entry = printed.setdefault(ref.figure, {"styles": set(), "at": set()})
             entry["styles"].add(ref.style)
             entry["at"].add(json_path(ref.path))
-        return [self._listed(fid, printed.get(fid, {})) for fid in sorted(self.ledger)
-                if not self.ledger[fid].confidential]
+        return tuple(self._listed(fid, printed.get(fid, {})) for fid in sorted(self.ledger)
+                     if not self.ledger[fid].confidential)
 
     def _listed(self, fid: str, printed: dict) -> Listed:
         figure, ledger = self.ledger[fid], self.ledger

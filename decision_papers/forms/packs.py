@@ -43,6 +43,12 @@ def names(templates_dir: Path = TEMPLATES_DIR) -> list[str]:
                   if (p / LAYOUT).is_file() and not p.name.startswith("_"))
 
 
+def reference(templates_dir: Path, form: str) -> Path | None:
+    """The pack's Word reference document, if it has one."""
+    path = templates_dir / form / REFERENCE
+    return path if path.is_file() else None
+
+
 def base(templates_dir: Path = TEMPLATES_DIR) -> Path:
     """The base the packs of ``templates_dir`` extend: its own ``_base/``, else the bundled
     one (a folder of packs copied without it still builds)."""

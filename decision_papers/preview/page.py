@@ -87,7 +87,7 @@ def paper_page(project: projects.Project, pid: str) -> str | None:
         return None
     findings = [_finding(number, problem) for number, problem in
                 enumerate(sorted(paper.problems, key=lambda p: p.severity != "error"), 1)]
-    listed = paper.figures.listed() if paper.figures is not None else []
+    listed = paper.figures.entries if paper.figures is not None else ()
     sections = paper.figures.sections if paper.figures is not None else {}
     for finding in findings:
         finding["key"] = describe(finding["path"], sections) if finding["path"] else None
@@ -115,7 +115,7 @@ def explain_page(project: projects.Project, pid: str, fid: str) -> str | None:
     paper = build(project, pid)
     if paper is None or paper.figures is None:
         return None
-    entry = next((e for e in paper.figures.listed() if e.id == fid), None)
+    entry = next((e for e in paper.figures.entries if e.id == fid), None)
     if entry is None:
         return None
     return environment().get_template("explain.html").render(

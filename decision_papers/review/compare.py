@@ -162,7 +162,7 @@ def _built(paper, rev: str, notes: list[tuple[str, str]], same) -> Copy:
                                 "rebuilt after a change, or built by another version of the "
                                 "tool); compared as the source builds."))
     return Copy({name[len(paper.id):]: data for name, data in paper.outputs.items()},
-                paper.figures.listed(), paper.figures.sections)
+                paper.figures.entries, paper.figures.sections)
 
 
 def _build(here: projects.Project) -> list[Paper]:

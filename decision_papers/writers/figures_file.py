@@ -17,7 +17,7 @@ from decision_papers.figures.listing import PaperFigures
 def render(figures: PaperFigures) -> bytes:
     """The figures file's bytes."""
     document = {"decision": figures.decision,
-                "figures": [entry.as_json() for entry in figures.listed()]}
+                "figures": [entry.as_json() for entry in figures.entries]}
     if figures.sections:  # the form's section numbers, so a reader can say "paragraph 3.1"
         document["sections"] = figures.sections
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
