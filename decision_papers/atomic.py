@@ -23,6 +23,7 @@ import errno
 import os
 import re
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -79,6 +80,33 @@ class WriteFailed(Failure):
         return Problem(f"{self}.", (Place(display_path(source)),), rule=self.rule)
 
 
+_STOP = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def held_back():
+    """Hold back Ctrl-C and SIGTERM while the block runs (where the system can); yields the
+    signal mask from before.
+
+    A stop asked for meanwhile comes as the block ends, so it never lands between a
+    file's rename and the removal of what it replaced, nor between taking a lock and
+    knowing it is ours: a stopped build leaves no temporary file and no lock.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield None
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    try:
+        yield before
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # one held back arrives now
+
+
+def asked_to_stop() -> bool:
+    """Whether Ctrl-C or SIGTERM is waiting, held back (``held_back``)."""
+    return hasattr(signal, "sigpending") and bool(signal.sigpending() & _STOP)
+
+
 def write_atomic(path: Path, data: bytes, private: bool = False) -> None:
     """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
     write_together({path: data}, {path} if private else ())
@@ -91,8 +119,14 @@ def write_together(files: dict[Path, bytes], private=()) -> None:
     over their targets; the files they replace are kept as hard links until
     the last rename, and put back if a rename fails.  Files follow the umask,
     except those in ``private``, which are owner-only (0600) whatever it is.
-    Raises ``WriteFailed`` naming the file that could not be written.
+    Raises ``WriteFailed`` naming the file that could not be written.  Ctrl-C and
+    SIGTERM wait until the set is written or put back (``held_back``).
     """
+    with held_back():
+        _write_together(files, private)
+
+
+def _write_together(files: dict[Path, bytes], private) -> None:
     staged: list[tuple[Path, Path]] = []
     kept: dict[Path, Path | None] = {}
     done: list[Path] = []
@@ -259,15 +293,17 @@ def locked(folder: Path):
     (a read-only folder, say), the block runs unlocked: nothing can be
     written there, and the writes say why.
     """
-    path = folder / LOCK_NAME
-    fd = _acquire(path, time.monotonic() + LOCK_TIMEOUT) if fcntl else None
+    path, fd = folder / LOCK_NAME, None
     try:
+        with held_back():  # a stop comes once the lock is known to be ours, so it is let go
+            fd = _acquire(path, time.monotonic() + LOCK_TIMEOUT) if fcntl else None
         yield
     finally:
         if fd is not None:
-            with contextlib.suppress(OSError):
-                path.unlink()  # while still holding it
-            os.close(fd)
+            with held_back():
+                with contextlib.suppress(OSError):
+                    path.unlink()  # while still holding it
+                os.close(fd)
 
 
 def _acquire(path: Path, deadline: float) -> int | None:
@@ -282,6 +318,9 @@ def _acquire(path: Path, deadline: float) -> int | None:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if asked_to_stop():  # waiting: stop now, with nothing taken
+                        os.close(fd)
+                        return None
                     if time.monotonic() >= deadline:
                         raise Busy(
                             f"another build has been writing to {display_path(path.parent)} "

@@ -12,12 +12,12 @@ which has already imported everything, so a worker starts in milliseconds.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
 from pathlib import Path
 
+from decision_papers import atomic
 from decision_papers.errors import UsageError
 
 
@@ -49,7 +49,7 @@ def build(paths: list[Path], one, jobs: int, progress=None) -> list:
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     papers: list = [None] * len(paths)
     stopped = False
-    with _held_back() as mask:
+    with atomic.held_back() as mask:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), mp_context=context,
                                    initializer=_end_with, initargs=(os.getpid(), mask))
         try:
@@ -63,7 +63,7 @@ def build(paths: list[Path], one, jobs: int, progress=None) -> list:
                     done += 1
                     if progress:
                         progress(done, len(paths))
-                stopped = _asked_to_stop()  # the signal is let through as the block ends
+                stopped = atomic.asked_to_stop()  # the signal is let through as the block ends
         except BrokenProcessPool:  # a worker was killed (the machine out of memory, say)
             pool.shutdown(wait=False, cancel_futures=True)
             raise UsageError("a build process ended before its paper was built (out of "
@@ -76,27 +76,6 @@ def build(paths: list[Path], one, jobs: int, progress=None) -> list:
     if stopped:  # the handler has raised already, unless the signal is ignored
         raise KeyboardInterrupt
     return papers
-
-
-_STOP = {signal.SIGINT, signal.SIGTERM}
-
-
-@contextlib.contextmanager
-def _held_back():
-    """Hold back Ctrl-C and SIGTERM while the block runs (where the system can); yields
-    the signal mask from before, which the workers take back."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield None
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
-    try:
-        yield before
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a signal held back arrives now
-
-
-def _asked_to_stop() -> bool:
-    return hasattr(signal, "sigpending") and bool(signal.sigpending() & _STOP)
 
 
 def _end_with(parent: int, mask=None) -> None:
