@@ -54,8 +54,18 @@ def money_millions(value: int | Decimal) -> str:
 
 
 def date(value: dt.date) -> str:
-    """``31 March 2025`` (no leading zero, full month name)."""
+    """``31 March 2025`` (no leading zero, full month name); ``March 2025`` for a date
+    given only to the month (``kinds.Month``)."""
+    if type(value).__name__ == "Month":
+        return month_year(value)
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def ordinal_date(value: dt.date) -> str:
+    """``4th August 2024``, as some papers write dates."""
+    day = value.day
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix} {MONTHS[value.month - 1]} {value.year}"
 
 
 def month_year(value: dt.date) -> str:
@@ -73,9 +83,14 @@ def financial_year_start(value: dt.date) -> int:
     return value.year if value.month >= 4 else value.year - 1
 
 
-def financial_year(first: int, sep: str = "/") -> str:
-    """``2024/25`` for the financial year starting 1 April 2024."""
-    return f"{first}{sep}{(first + 1) % 100:02d}"
+def financial_year(first: int, sep: str = "/", style: str | None = None) -> str:
+    """``2024/25`` for the financial year starting 1 April 2024, or in ``style``: how real
+    papers write the year 2024/25 (``2024-25``, ``24/25``, ``2024/2025``, ``2024–2025``)."""
+    style = style or f"2024{sep}25"
+    second = first + 1
+    text = style.replace("2025", "{b4}").replace("2024", "{a4}").replace("24", "{a2}") \
+        .replace("25", "{b2}")
+    return text.format(a4=first, b4=second, a2=f"{first % 100:02d}", b2=f"{second % 100:02d}")
 
 
 def financial_year_of(value: dt.date, sep: str = "/") -> str:

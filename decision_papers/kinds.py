@@ -291,11 +291,13 @@ register(Kind(
         "millions": formatting.money_millions,
         "m": lambda v: f"£{formatting.scaled(v, 1_000_000, 2)[0]}m",
         "k": lambda v: f"£{formatting.scaled(v, 1_000, 1)[0]}k",
+        "k_caps": lambda v: f"£{formatting.scaled(v, 1_000, 1)[0]}K",
     },
     lossy={
         "millions": lambda v: not formatting.scaled(v, 1_000_000, 2)[1],
         "m": lambda v: not formatting.scaled(v, 1_000_000, 2)[1],
         "k": lambda v: not formatting.scaled(v, 1_000, 1)[1],
+        "k_caps": lambda v: not formatting.scaled(v, 1_000, 1)[1],
     },
     example='{"money": 14560}',
     loose=(Loose(_MONEY_LOOSE, _typed_money, re.compile(r"[£\d]|gbp", re.IGNORECASE)),),
@@ -365,9 +367,42 @@ def _read_count(raw) -> int:
     return raw
 
 
+class TypedCount(int):
+    """A number typed before a plural noun ("seven providers"): the noun says what it
+    counts, so a figure of that name can be found."""
+
+    noun: str = ""
+
+
+NOT_COUNTED = frozenset({
+    "days", "weeks", "months", "years", "hours", "minutes", "seconds", "pounds", "pence",
+    "percent", "times", "decades", "centuries", "sections", "paragraphs", "pages", "parts",
+    "schedules", "appendices", "annexes", "items", "points", "clauses", "articles", "regulations",
+    "rules", "steps", "chapters", "tables", "figures", "fortnights"})
+"""Nouns after a number that do not make it a count a paper's figures hold: lengths (a
+duration's), and the paper's own numbered parts (section 3 has "3 sections" nowhere, but
+"paragraphs 3 and 4" are places)."""
+
+
+def _typed_count(match: re.Match):
+    noun = match.group("noun").lower()
+    number = _typed_number(match.group("n"))
+    if noun in NOT_COUNTED or number is None:
+        return None
+    typed = TypedCount(int(number))
+    typed.noun = noun
+    return typed
+
+
 register(Kind(
     name="count", what="a number", read=_read_count,
     formats={"": formatting.number, "words": formatting.words},
+    loose=(Loose(re.compile(r"""
+        (?<! [\w£$.,/–-] ) (?<! [£$] \s )
+        (?P<n> \d{1,3} (?:,\d{3})* | """ + _NUMBER_WORDS + r""" )
+        \s (?P<noun> [a-z][a-z-]* s ) \b
+        (?! \s+ (?:a|an|per|each|every) \s+ (?:day|week|month|year) \b )
+        """, re.IGNORECASE | re.VERBOSE), _typed_count),),
     example='{"count": 15}',
     adds=True, measure=_itself, gap=lambda a, b: formatting.number(abs(a - b)),
     words="a whole number",
@@ -378,11 +413,59 @@ register(Kind(
 
 # date ------------------------------------------------------------------------
 
+class Month(dt.date):
+    """A date the paper gives only to the month ("in March 2025"): it is the whole month, so
+    it compares with any day by year and month, and prints as the month."""
+
+    def __new__(cls, year: int, month: int):
+        return super().__new__(cls, year, month, 1)
+
+    def _key(self, other):
+        return (self.year, self.month), (other.year, other.month)
+
+    def __eq__(self, other):
+        if not isinstance(other, dt.date) or isinstance(other, dt.datetime):
+            return NotImplemented
+        mine, theirs = self._key(other)
+        return mine == theirs
+
+    def __lt__(self, other):
+        mine, theirs = self._key(other)
+        return mine < theirs
+
+    def __le__(self, other):
+        mine, theirs = self._key(other)
+        return mine <= theirs
+
+    def __gt__(self, other):
+        mine, theirs = self._key(other)
+        return mine > theirs
+
+    def __ge__(self, other):
+        mine, theirs = self._key(other)
+        return mine >= theirs
+
+    __hash__ = dt.date.__hash__
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __repr__(self) -> str:
+        return f"Month({self.year}, {self.month})"
+
+
+_MONTH_ONLY = re.compile(r"\A(\d{4})-(\d{2})\Z")
+
+
 def _read_date(raw) -> dt.date:
     try:
+        month = _MONTH_ONLY.match(raw) if isinstance(raw, str) else None
+        if month:
+            return Month(int(month.group(1)), int(month.group(2)))
         return dt.date.fromisoformat(raw)
     except (TypeError, ValueError):
-        raise BadValue(f'expected a date written YYYY-MM-DD, but found "{raw}"') from None
+        raise BadValue(f'expected a date written YYYY-MM-DD (or YYYY-MM for a month), but '
+                       f'found "{raw}"') from None
 
 
 def _year(text: str) -> int:
@@ -431,23 +514,42 @@ _DATE_LOOSE = tuple(re.compile(p, re.VERBOSE) for p in (
 ))
 
 
+_PREPOSITIONS = ("in", "by", "from", "during", "until", "since", "before", "after", "to",
+                 "for", "of", "early", "late", "mid")
+_BARE_YEAR = re.compile(
+    "(?:" + "|".join(rf"(?<=\b{p} )" for p in _PREPOSITIONS) + ")"
+    r"(?P<year>(?:19|20)\d{2})\b(?![/–-]\d)(?!\s*(?:Act|Regulations?|Order|Rules)\b)",
+    re.IGNORECASE)
+"""A year on its own after a word that makes it a time ("in 2025", "since 2019"); a year
+after a name ("the Equality Act 2010") is part of the name."""
+
+
+def _typed_year(match: re.Match):
+    return (int(match.group("year")),)
+
+
 def _same_date(value, typed) -> bool:
     if isinstance(typed, tuple):
-        return (value.year, value.month) == typed
+        return (value.year, value.month)[:len(typed)] == typed
     return value == typed
 
 
 register(Kind(
     name="date", what="a date", read=_read_date,
     formats={"": formatting.date, "month": formatting.month_year, "month_name": formatting.month,
-             "year": lambda d: str(d.year), "fy": formatting.financial_year_of},
+             "year": lambda d: str(d.year), "fy": formatting.financial_year_of,
+             "dotted": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
+             "numeric": lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
+             "ordinal": formatting.ordinal_date, "iso": lambda d: d.isoformat()},
     example='{"date": "2025-03-31"}',
-    loose=tuple(Loose(p, _typed_date, _DIGIT) for p in _DATE_LOOSE),
+    loose=tuple(Loose(p, _typed_date, _DIGIT) for p in _DATE_LOOSE)
+    + (Loose(_BARE_YEAR, _typed_year, _DIGIT),),
     same=_same_date, measure=_itself, gap=lambda a, b: _days(abs((a - b).days)),
     words="a date written YYYY-MM-DD",
     schema={"type": "string", "format": "date",
-            "pattern": "^(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}(?!\\n)$",
-            "description": "YYYY-MM-DD, in the years 1900 to 2099."},
+            "pattern": "^(19|20)[0-9]{2}-[0-9]{2}(-[0-9]{2})?(?!\\n)$",
+            "description": "YYYY-MM-DD, in the years 1900 to 2099; YYYY-MM for a date the "
+                           "paper gives only to the month (\"in March 2025\")."},
     shared=True, leaves={"date": None}, json=lambda d: d.isoformat(),
 ))
 
@@ -553,8 +655,8 @@ register(Kind(
 
 # financial years -------------------------------------------------------------
 
-_FY = re.compile(r"\A((?:19|20)\d{2})[/-](\d{2})\Z")
-_FY_PATTERN = "^(19|20)[0-9]{2}[/-][0-9]{2}(?!\\n)$"
+_FY = re.compile(r"\A((?:19|20)\d{2})[/–-](?:19|20)?(\d{2})\Z")
+_FY_PATTERN = "^(19|20)[0-9]{2}[/–-]((19|20)[0-9]{2}|[0-9]{2})(?!\\n)$"
 """A financial year as the schema writes it (see ``source.validate`` on ``(?!\\n)$``)."""
 
 
@@ -594,11 +696,15 @@ register(Kind(
     name="financial_year", what="a financial year", read=_read_financial_year,
     formats={"": lambda y: formatting.financial_year(y.first),
              "dash": lambda y: formatting.financial_year(y.first, "-"),
+             "short": lambda y: formatting.financial_year(y.first, style="24/25"),
+             "full": lambda y: formatting.financial_year(y.first, style="2024/2025"),
+             "span": lambda y: formatting.financial_year(y.first, style="2024–2025"),
              "first_year": lambda y: str(y.first)},
     example='{"financial_year": "2024/25"}',
     loose=(Loose(_FY_LOOSE, _typed_fy, _DIGIT),),
     words="a financial year such as 2024/25",
-    schema={"type": "string", "pattern": _FY_PATTERN, "description": "e.g. 2024/25 (or 2024-25)."},
+    schema={"type": "string", "pattern": _FY_PATTERN,
+            "description": "e.g. 2024/25 (or 2024-25, 2024/2025, 2024–2025)."},
     shared=True, leaves={"financial_year": None},
     json=lambda y: f"{y.first}/{(y.first + 1) % 100:02d}",
 ))
@@ -613,6 +719,29 @@ def _read_year_range(raw) -> YearRange:
     raise BadValue('expected financial years such as {"from": "2024/25", "to": "2025/26"}')
 
 
+def _typed_year_range(match: re.Match):
+    g = match.groupdict()
+    if g.get("calendar_first"):  # 2023-2027: the financial years from 2023/24 to 2026/27
+        first, after = int(g["calendar_first"]), int(g["calendar_last"])
+        return YearRange(FinancialYear(first), FinancialYear(after - 1)) \
+            if after >= first + 2 else None
+    first, last = _typed_fy(_FY_LOOSE.fullmatch(g["from"])), \
+        _typed_fy(_FY_LOOSE.fullmatch(g["to"]))
+    if first is None or last is None or last < first:
+        return None
+    return YearRange(first, last)
+
+
+_FY_TEXT = r"(?: (?:19|20)\d{2} | \d{2} ) / (?: (?:19|20)?\d{2} )"
+_YEAR_RANGE_LOOSE = (
+    # 2023/24 to 2025/26, 23/24-25/26, (2023/24 - 2025/26)
+    re.compile(r"(?<! [\w/.–-] ) (?P<from> " + _FY_TEXT + r" ) \s? (?: [–-] | \s to \s ) \s?"
+               r" (?P<to> " + _FY_TEXT + r" ) (?! [/.–-]? \d )", re.VERBOSE),
+    # 2023-2027, 2023 – 2027
+    re.compile(r"(?<! [\w/.–-] ) (?P<calendar_first> (?:19|20)\d{2} ) \s? [–-] \s?"
+               r" (?P<calendar_last> (?:19|20)\d{2} ) (?! [/.–-]? \d )", re.VERBOSE),
+)
+
 register(Kind(
     name="year_range", what="a range of financial years", read=_read_year_range,
     formats={
@@ -623,8 +752,12 @@ register(Kind(
         "count": lambda r: formatting.number(r.years),
         "first": lambda r: formatting.financial_year(r.first.first),
         "last": lambda r: formatting.financial_year(r.last.first),
+        "calendar": lambda r: f"{r.first.first}–{r.last.first + 1}",
+        "short": lambda r: formatting.financial_year(r.first.first, style="24/25") + "–"
+                           + formatting.financial_year(r.last.first, style="24/25"),
     },
     example='{"year_range": {"from": "2024/25", "to": "2025/26"}}',
+    loose=tuple(Loose(p, _typed_year_range, _DIGIT) for p in _YEAR_RANGE_LOOSE),
     same=lambda a, b: a == b or (isinstance(b, Duration) and b.unit == "years"
                                  and b.amount == a.years),
     matches=("duration",),
@@ -688,6 +821,48 @@ register(Kind(
 def text(kind: str, value, style: str = "") -> str:
     """A value of ``kind`` printed in ``style``."""
     return KINDS[kind].text(value, style)
+
+
+TIME_KINDS = ("duration", "period", "financial_year", "year_range")
+"""Kinds that each say how long something runs, so any two of them can be equal: three
+years, 2024/25 to 2026/27, and 1 April 2024 to 31 March 2027 are one length."""
+
+
+def _span(kind: str, value) -> Period | None:
+    """The dates a value of a time kind covers (None for a duration, which has none)."""
+    if kind == "financial_year":
+        return Period(value.start, value.end)
+    if kind == "year_range":
+        return Period(value.first.start, value.last.end)
+    return value if kind == "period" else None
+
+
+def _whole_months(period: Period) -> int | None:
+    """How many whole months a period runs, or None if it is not whole months."""
+    after = period.end + dt.timedelta(days=1)
+    months = (after.year - period.start.year) * 12 + after.month - period.start.month
+    return months if after.day == period.start.day else None
+
+
+def equal(kind_a: str, a, kind_b: str, b) -> bool | None:
+    """Whether two figures say the same, in either order, across kinds that can; None when
+    their kinds cannot be compared (money and a date)."""
+    if kind_a == kind_b:
+        return KINDS[kind_a].same(a, b)
+    if kind_a in TIME_KINDS and kind_b in TIME_KINDS:
+        if kind_b == "duration":
+            kind_a, a, kind_b, b = kind_b, b, kind_a, a
+        span_b = _span(kind_b, b)
+        if kind_a != "duration":
+            return _span(kind_a, a) == span_b
+        if a.unit == "days":
+            return (span_b.end - span_b.start).days + 1 == a.amount
+        return _whole_months(span_b) == a.months
+    if kind_b in KINDS[kind_a].matches:
+        return KINDS[kind_a].same(a, b)
+    if kind_a in KINDS[kind_b].matches:
+        return KINDS[kind_b].same(b, a)
+    return None
 
 
 def difference(kind: str, a, b) -> str | None:

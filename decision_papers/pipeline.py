@@ -19,7 +19,7 @@ from decision_papers.errors import Failure, ProblemsFound, UsageError
 from decision_papers.figures import ledger
 from decision_papers.figures.listing import PaperFigures
 from decision_papers.figures.references import Reference
-from decision_papers.figures.shapes import collect
+from decision_papers.figures.shapes import collect, retrospective
 from decision_papers.figures.thresholds import load_rules, used_by
 from decision_papers.forms import descriptor, packs
 from decision_papers.paper import BuildOptions, Paper, Prepared
@@ -103,16 +103,23 @@ def prepare(source: Source, options: BuildOptions, has_part2: bool) -> Prepared:
     form = descriptor.for_source(source, options.templates_dir)
     where = form.decision_date_field(data)
     decided = descriptor.decision_date(data, form)
-    if decided is None:
-        raise _no_decision_date(source, form)
-    rules, problems = load_rules(data["organisation"]["rules"], decided, options.rules_dir,
-                                 source.place(("organisation", "rules")), source.place(where),
-                                 used_by(data))
+    rules, problems = {}, []
+    if decided is not None:
+        rules, problems = load_rules(data["organisation"]["rules"], decided, options.rules_dir,
+                                     source.place(("organisation", "rules")),
+                                     source.place(where), used_by(data))
+    elif used_by(data):  # thresholds and rates are taken at the decision date
+        raise _no_decision_date(source, form, "the thresholds and rates in force")
     pending = {fid for p in problems for fid in p.details.get("not_in_force", ())}
-    declared = collect(data, rules, where, form.date_order, pending)
-    figures = ledger.build(declared.entries, declared.relations, declared.unreadable)
+    declared = collect(data, rules, where if decided else None, form.date_order, pending)
+    if decided is None and declared.wants_decision_date:
+        raise _no_decision_date(source, form, "when the periods it authorises may start")
+    figures = ledger.build(declared.entries, declared.relations, declared.unreadable,
+                           declared.feeds)
     view, resolver = prose.view(source, figures, form.printed)
     view["form"] = form.view()
+    view["retrospective"] = [value_at(view, parts)
+                             for parts in retrospective(data)]
     view["schedules"] = prose.schedules(source, figures, form.printed, form.schedules, resolver)
     for place in form.field_places:  # a figure printed in a labelled field is printed there
         fid = ".".join(place)
@@ -126,10 +133,10 @@ def prepare(source: Source, options: BuildOptions, has_part2: bool) -> Prepared:
     return Prepared(form, decided, listing, view, tuple(problems))
 
 
-def _no_decision_date(source: Source, form) -> Failure:
+def _no_decision_date(source: Source, form, what: str) -> Failure:
     return ProblemsFound([Problem(
-        "this paper has no decision date, so the thresholds and rates in force cannot be "
-        "known.", (source.place(descriptor.nearest(source.data, form.decision_date)),),
+        f"this paper has no decision date, so {what} cannot be known.",
+        (source.place(descriptor.nearest(source.data, form.decision_date)),),
         f"give one of: {', '.join(form.decision_date)}.", rule="date_order")])
 
 

@@ -33,7 +33,11 @@ def epoch() -> dt.datetime | None:
     return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(digits))
 
 
-def stamp(decided: dt.date) -> dt.datetime:
+NO_DATE = dt.date(1980, 1, 1)
+"""The stamp of a paper with no decision date yet: the first date a ZIP file can hold."""
+
+
+def stamp(decided: dt.date | None) -> dt.datetime:
     """The date stamped in document properties: ``SOURCE_DATE_EPOCH``, else the decision
-    date.  Never the clock."""
-    return epoch() or dt.datetime.combine(decided, dt.time())
+    date (``NO_DATE`` for a paper without one).  Never the clock."""
+    return epoch() or dt.datetime.combine(decided or NO_DATE, dt.time())

@@ -84,8 +84,9 @@ def consistent(draw) -> dict:
                                term_value=annual * term, extension_value=annual * ext,
                                maximum=annual * (term + ext))
 
-    # on or before the extensions end: a decision cannot authorise a period already over
-    approval = draw(st.dates(dt.date(2023, 4, 1), dt.date(2024, 11, 30)))
+    # on or before the extensions start: a decision cannot authorise a period that has
+    # started before it takes effect, nor one already over
+    approval = draw(st.dates(dt.date(2023, 4, 1), EXTENSION_START))
     data["approval"]["date"] = approval.isoformat()
     data["chief_executive"]["date"] = (approval - dt.timedelta(draw(st.integers(0, 60)))).isoformat()
     data["publication"]["until"] = (approval + dt.timedelta(draw(st.integers(0, 400)))).isoformat()

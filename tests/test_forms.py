@@ -147,10 +147,17 @@ def test_the_descriptor_matches_the_schema_sections():
 
 
 def test_a_draft_needs_no_invented_sign_off_date(tmp_path, monkeypatch):
+    """A decision date is asked for only where a rule uses it (issue 20's eighth finding)."""
     monkeypatch.chdir(tmp_path)
     data = json.loads(MINIMAL.read_text(encoding="utf-8"))
     del data["chief_executive"]["date"]
     path = Path("draft.json")
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run(path, "--out", tmp_path / "out")
+    assert (result.code, result.err) == (0, "")
+    text = (tmp_path / "out" / "minimal.md").read_text(encoding="utf-8")
+    assert "\ndate:" not in text
+    data["part1"]["commercial"] = ["Below {thresholds.pcr2015_services}."]
     path.write_text(json.dumps(data), encoding="utf-8")
     result = run(path, "--out", tmp_path / "out")
     assert result.code == 1

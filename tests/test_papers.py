@@ -42,7 +42,7 @@ def test_the_corpus_has_at_least_eight_shapes_each_with_an_inconsistent_twin():
     for shape in SHAPES:
         assert (PAPERS / f"{shape}-inconsistent.json").is_file(), shape
         assert (PAPERS / f"{shape}-inconsistent.expect").is_file(), shape
-    stray = {p.name for p in PAPERS.iterdir()} - {
+    stray = {p.name for p in PAPERS.iterdir() if p.is_file()} - {
         f"{shape}{suffix}" for shape in SHAPES
         for suffix in (".json", "-inconsistent.json", "-inconsistent.expect")}
     assert not stray, f"files in papers/ that belong to no shape: {sorted(stray)}"

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 # isort: off
 # Imported for their rules, in the order the table runs them.
-from decision_papers.checks import required, ledger_rules, formulas, relations, text, paper  # noqa: F401
-from decision_papers.checks import records  # noqa: F401
+from decision_papers.checks import required, ledger_rules, formulas, relations, text  # noqa: F401
+from decision_papers.checks import approves, coverage, paper, records  # noqa: F401
 # isort: on
 from decision_papers.checks.context import Context
 from decision_papers.checks.table import RULES

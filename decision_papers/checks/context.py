@@ -34,6 +34,8 @@ class Context:
         self.problems: list[Problem] = []
         self.settled: set = set()
         """Keys of the figures and relations a check has dealt with."""
+        self.failed: list[frozenset] = []
+        """The figures of each finding so far, so a later rule need not say it again."""
 
     # -- places --------------------------------------------------------------
     def places(self, *ids: str, prose: bool = True, first: tuple | None = None) -> tuple:
@@ -72,6 +74,7 @@ class Context:
         """Record a finding touching the figures ``ids``."""
         places = self.places(*ids, first=first) or (self.source.place(first or ()),)
         self.problems.append(Problem(message, places, hint, rule, severity, details))
+        self.failed.append(frozenset(ids))
         if key is not None:
             self.settled.add(key)
 
@@ -83,6 +86,11 @@ class Context:
     def problem(self, rule: str, message: str, at: tuple, hint: str | None = None) -> None:
         """A finding about the source itself, at ``at``."""
         self.problems.append(Problem(message, (self.source.place(at),), hint, rule))
+
+    def told(self, ids) -> bool:
+        """Whether a finding so far touched all of ``ids`` at once."""
+        wanted = frozenset(ids)
+        return any(wanted <= failed for failed in self.failed)
 
     # -- helpers -------------------------------------------------------------
     def stated_with_formula(self, rule: str):

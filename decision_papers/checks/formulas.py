@@ -7,12 +7,14 @@ computed and how, in values: "£55,117 a year × 3 years = £165,351".
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from decision_papers import formatting
 from decision_papers.checks.context import text
 from decision_papers.checks.table import rule
 from decision_papers.figures.ledger import OPS, expression, names
 from decision_papers.figures.model import Formula
-from decision_papers.kinds import CLAIM_WORDS, KINDS, Duration, difference
+from decision_papers.kinds import CLAIM_WORDS, KINDS, Duration, difference, equal
 
 HINT = "correct whichever figure is wrong, or leave the stated figure out so it is computed."
 
@@ -101,6 +103,9 @@ def products(ctx) -> None:
 def percentages(ctx) -> None:
     compare(ctx, "percentage")
     for key, relation, (share, rate, base) in ctx.each("percentage"):
+        if relation.test == "share_of":
+            _share_of(ctx, key, relation, share, rate, base)
+            continue
         formula = Formula("percent_of", (rate.id, base.id), "percentage",
                           (("round", relation.test),))
         expected = OPS["percent_of"].compute([rate.value, base.value], formula)
@@ -150,7 +155,13 @@ def restatements(ctx) -> None:
     compare(ctx, "one_value", _restated,
             "make both say the same, or print the original by reference.")
     for key, relation, (a, b) in ctx.each("one_value"):
-        if KINDS[a.kind].same(a.value, b.value):
+        same = equal(a.kind, a.value, b.kind, b.value)
+        if same is None:
+            ctx.find("kind", f"{a.id} cannot be compared with {b.id}: one is "
+                     f"{KINDS[a.kind].what} and the other {KINDS[b.kind].what}.", (a.id, b.id),
+                     "compare figures that can be equal: amounts with amounts, a length with "
+                     "a length, dates or financial years.", first=relation.declared_at, key=key)
+        elif same:
             ctx.passed("one_value", key, a.id, b.id)
         else:
             ctx.find("one_value", f"{a.id} is {a.text()}, but {b.id} is {b.text()}; "
@@ -201,6 +212,9 @@ def _months(ctx, figure) -> str:
 def periods(ctx) -> None:
     compare(ctx, "period", _months, "correct the dates or the length.")
     for key, relation, (fy, start, end) in ctx.each("period"):
+        if relation.test == "spans":
+            _spans(ctx, key, relation, fy, start, end)
+            continue
         if fy.value.start <= start.value and end.value <= fy.value.end:
             ctx.passed("period", key, *relation.ids)
         else:
@@ -209,3 +223,36 @@ def periods(ctx) -> None:
                      f"{end.text()}.", relation.ids,
                      "name the financial year the dates fall in, or split the period.",
                      first=relation.declared_at, key=key)
+
+
+def _spans(ctx, key, relation, years, start, end) -> None:
+    """A range of financial years and the dates of the same period: the first year holds
+    the start, and the last the end."""
+    first, last = years.value.first, years.value.last
+    if first.start <= start.value <= first.end and last.start <= end.value <= last.end:
+        ctx.passed("period", key, *relation.ids)
+        return
+    ctx.find("period", f"{years.id} is {years.text()}, but the dates run from {start.text()} "
+             f"({formatting.financial_year_of(start.value)}) to {end.text()} "
+             f"({formatting.financial_year_of(end.value)}).", relation.ids,
+             "make the financial years those the dates fall in.", first=relation.declared_at,
+             key=key)
+
+
+def _share_of(ctx, key, relation, share, rate, whole) -> None:
+    """A stated percentage of a share: what the share is of the whole, to the places the
+    paper gives the percentage to ("75%" of £1,200,000 is £900,000; "74.5%" is not)."""
+    if whole.value == 0:
+        ctx.find("percentage", f"{share.id} is said to be {rate.text()} of {whole.id}, which is "
+                 f"{whole.text()}.", relation.ids, "correct the amount it is a share of.",
+                 first=relation.declared_at, key=key)
+        return
+    places = max(0, -rate.value.as_tuple().exponent)
+    actual = (share.value * 100 / whole.value).quantize(Decimal(1).scaleb(-places),
+                                                       rounding=ROUND_HALF_UP)
+    if actual == rate.value:
+        ctx.passed("percentage", key, *relation.ids)
+        return
+    ctx.find("percentage", f"{share.id} is said to be {rate.text()} of {whole.id}, but "
+             f"{share.text()} of {whole.text()} is {formatting.percent(actual)}.", relation.ids,
+             "correct the percentage or the amount.", first=relation.declared_at, key=key)

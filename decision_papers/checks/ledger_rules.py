@@ -31,3 +31,4 @@ def cycles(ctx) -> None:
               "to money).")
 def kinds(ctx) -> None:
     _issues(ctx, "kind")
+

@@ -31,7 +31,11 @@ def _same_kinds(ctx, rule_id, key, relation, figures) -> bool:
 @rule("cap", "Amounts must be within their caps (up to, at most, within), and allocations "
              "within their pot.")
 def caps(ctx) -> None:
-    for key, relation, (a, b) in ctx.each("cap"):
+    for key, relation, figures in ctx.each("cap"):
+        if relation.test in FILLS:
+            _fills(ctx, key, relation, *figures)
+            continue
+        a, b = figures
         if not _same_kinds(ctx, "cap", key, relation, (a, b)):
             continue
         x, y = KINDS[a.kind].measure(a.value), KINDS[b.kind].measure(b.value)
@@ -46,6 +50,42 @@ def caps(ctx) -> None:
                  + (f"; {gap} {tail}." if tail else "."), (a.id, b.id),
                  f"{a.id} must be {must} {b.id}: correct one of them.",
                  first=relation.declared_at, key=key)
+
+
+FILLS = ("fills", "fills_up_to")
+"""A pot's cap each × places against the pot: what every place gets (an error) or at most
+gets (a warning)."""
+
+
+def _fills(ctx, key, relation, cap, places, pot) -> None:
+    """Cap × places against the pot: every place at the cap must fit, and use it."""
+    if cap.kind != "money" or places.kind != "count" or pot.kind != "money":
+        ctx.find("kind", f"{cap.id} × {places.id} cannot be compared with {pot.id}: give an "
+                 "amount, a number of places and an amount.", relation.ids,
+                 "check the kinds of the pot's figures.", first=relation.declared_at, key=key)
+        return
+    most = cap.value * places.value
+    if most == pot.value:
+        ctx.passed("cap", key, *relation.ids)
+        return
+    shown = f"{cap.id} × {places.id} = {cap.text()} × {places.text()} = {formatting.money(most)}"
+    gap = formatting.money(abs(most - pot.value))
+    if relation.test == "fills":
+        ctx.find("cap", f"{pot.id} is {pot.text()}, but the paper gives each of "
+                 f"{places.text()} places {cap.text()}: {shown}; difference {gap}.",
+                 relation.ids, f"correct {pot.id}, {cap.id} or {places.id}; if not every place "
+                 f'gets {cap.text()}, say so ("up to {cap.text()} each").',
+                 first=relation.declared_at, key=key)
+        return
+    if most > pot.value:
+        said = f"{pot.id} ({pot.text()}) cannot pay every place the most it may get: {shown}, " \
+            f"{gap} more"
+    else:
+        said = f"{pot.id} is {pot.text()}, more than its places can take at the most each " \
+            f"may get: {shown}, {gap} less"
+    ctx.find("cap", said + ".", relation.ids, f"check {pot.id}, {cap.id} and {places.id}; "
+             "if they are right, say in the paper how the pot is shared.", severity="warning",
+             first=relation.declared_at, key=key)
 
 
 @rule("schedule", "A schedule's years must add up to its total, and each year must fall "
@@ -83,21 +123,31 @@ def schedules(ctx) -> None:
 @rule("date_order", "Dates must come in a possible order, and a period a decision authorises "
                     "must not be over before the decision.")
 def date_order(ctx) -> None:
+    over = set()  # periods already over: that they started too early goes without saying
     for key, relation, (a, b) in ctx.each("date_order"):
         first, second = a.value, b.value
-        if relation.test == "ends_after" and _reversed(ctx, a.id):
+        end = a.id if relation.test == "ends_after" else a.id.removesuffix(".start") + ".end"
+        if relation.test in ("ends_after", "not_before") and _reversed(ctx, end) or \
+                relation.test == "not_before" and end in over:
             ctx.settled.add(key)  # a period that ends before it starts is reported below
             continue
+        if relation.test == "ends_after" and first < second:
+            over.add(a.id)
         holds = {"before": first < second, "not_after": first <= second,
-                 "ends_after": first >= second}[relation.test]
+                 "ends_after": first >= second, "not_before": first >= second}[relation.test]
         if holds:
             ctx.passed("date_order", key, a.id, b.id)
             continue
         days = {"before": (first - second).days + 1, "not_after": (first - second).days,
-                "ends_after": (second - first).days}[relation.test]
+                "ends_after": (second - first).days,
+                "not_before": (second - first).days}[relation.test]
+        hint = "check both dates."
+        if relation.test == "not_before":
+            hint = (f"start it on or after {b.text()}; or, if the approval is retrospective, "
+                    'say why under "retrospective" beside its dates (the paper prints it).')
         ctx.find("date_order", f"{a.id} is {a.text()} and {b.id} is {b.text()}, but "
                  f"{relation.why} ({days} day{'s' if days != 1 else ''} out).", (a.id, b.id),
-                 "check both dates.", first=relation.declared_at, key=key,
+                 hint, first=relation.declared_at, key=key,
                  first_date=first.isoformat(), second_date=second.isoformat())
     for base, start, end in _periods(ctx):
         key = ("period", base)
@@ -111,8 +161,9 @@ def date_order(ctx) -> None:
 
 def _reversed(ctx, end_id: str) -> bool:
     start = ctx.ledger.figures.get(end_id.removesuffix(".end") + ".start")
-    return start is not None and start.value is not None and \
-        ctx.ledger[end_id].value < start.value
+    end = ctx.ledger.figures.get(end_id)
+    return start is not None and start.value is not None and end is not None and \
+        end.value is not None and end.value < start.value
 
 
 def _periods(ctx):

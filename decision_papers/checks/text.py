@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from difflib import SequenceMatcher
 
 from decision_papers.checks.table import rule
@@ -51,7 +52,7 @@ def typed_figures(text: str):
     return kept
 
 
-def meant(ledger, kind: str, value, typed: str) -> tuple[str, str] | None:
+def meant(ledger, kind: str, value, typed: str, among=None) -> tuple[str, str] | None:
     """The figure (and format) a typed value most likely is: same kind, same value.
 
     Only a figure whose value *is* the typed value is ever named, never a
@@ -59,12 +60,13 @@ def meant(ledger, kind: str, value, typed: str) -> tuple[str, str] | None:
     what was typed (``{x:k}`` for "£40k"); then one that prints it but for
     case and spacing; then one that prints the same value another way
     (``£0.50`` for "50p"), the most like what was typed first; then the
-    figure's default format.  Ties go to the first in the ledger.
+    figure's default format.  Ties go to the first in the ledger.  ``among`` limits the
+    figures to those ids.
     """
     best, best_rank = None, None
     for fid, figure in ledger.figures.items():
         if figure.kind not in meant_as(kind) or figure.value is None \
-                or figure.confidential:
+                or figure.confidential or (among is not None and fid not in among):
             continue
         try:
             same = KINDS[figure.kind].same(figure.value, value)
@@ -99,12 +101,18 @@ def loose_figures(ctx) -> None:
         if parts[:1] == ("corrigenda",):  # a correction quotes the old, wrong figures
             continue
         for start, end, figure_kind, value in typed_figures(text):
+            named = counts_of(ctx.ledger, value) if figure_kind == "count" else None
+            year = figure_kind == "date" and isinstance(value, tuple) and len(value) == 1
+            if named == [] or (year and value[0] not in _years(ctx.ledger)):
+                continue  # a number of things, or a year, that the paper's figures do not hold
             typed = text[start:end].strip()
-            found = meant(ctx.ledger, figure_kind, value, typed)
+            found = meant(ctx.ledger, figure_kind, value, typed, named)
             if found:
                 fid, style = found
                 ref = f"{{{fid}:{style}}}" if style else f"{{{fid}}}"
                 hint = f"write {ref} instead, which prints {ctx.ledger[fid].text(style)}."
+            elif near := _near(ctx, figure_kind, value, parts, named):
+                hint = _did_you_mean(near, typed, figure_kind, value)
             else:
                 hint = (f'no figure in this paper has that value: add one under "figures", '
                         f"e.g. {KINDS[figure_kind].example}, and print it by reference.")
@@ -112,6 +120,82 @@ def loose_figures(ctx) -> None:
                         "text; figures must be printed by reference so they stay consistent.",
                         parts, hint)
             ctx.problems[-1].details.update(typed=typed, meant=found[0] if found else None)
+
+
+def _years(ledger) -> set[int]:
+    """The calendar years the paper's dates and financial years fall in."""
+    years = set()
+    for figure in ledger.figures.values():
+        if figure.value is None or figure.confidential:
+            continue
+        if figure.kind == "date":
+            years.add(figure.value.year)
+        elif figure.kind == "financial_year":
+            years |= {figure.value.first, figure.value.first + 1}
+    return years
+
+
+def counts_of(ledger, typed) -> list[str]:
+    """The count figures a typed count ("seven providers") may be: those named for the
+    same things.  A count of another thing that happens to be seven is not it."""
+    stem = typed.noun.removesuffix("s").removesuffix("ie")
+    return [fid for fid, figure in ledger.figures.items()
+            if figure.kind == "count" and not figure.confidential
+            and stem in f"{fid.rsplit('.', 1)[-1]} {figure.label or ''}".lower().replace("_", " ")]
+
+
+CLOSE = Decimal("0.1")
+"""How near a typed amount must be to a figure's (a tenth of it) to be that figure mistyped."""
+
+
+def _near(ctx, kind: str, value, parts: tuple, among=None) -> list:
+    """Figures the typed value may be a slip for, nearest first: of its kind, and printed in
+    the same paragraph or within a tenth of its value.  A hint that says "add a figure" when
+    the paper has one nearby leads an officer to hide the slip."""
+    here = {ref.figure for ref in ctx.references if ref.path == parts}
+    close, beside = [], []
+    for fid, figure in ctx.ledger.figures.items():
+        if figure.kind != kind or figure.value is None or figure.confidential or \
+                (figure.formula and figure.formula.op == "same_as") or \
+                (among is not None and fid not in among):
+            continue
+        gap = _gap(kind, figure.value, value)
+        if gap is not None and (gap <= CLOSE * abs(figure.value) or among is not None):
+            close.append((gap, fid, figure))
+        elif _overlaps(kind, figure.value, value):
+            close.append((0, fid, figure))
+        elif fid in here:
+            beside.append((gap if gap is not None else 0, fid, figure))
+    return [figure for _, _, figure in sorted(close or beside, key=lambda f: f[:2])[:2]]
+
+
+def _gap(kind: str, a, b):
+    """How far apart two values of a kind that counts are; None for other kinds."""
+    if kind in ("money", "percentage", "count") and not isinstance(b, tuple):
+        return abs(Decimal(a) - Decimal(b))
+    return None
+
+
+def _overlaps(kind: str, a, b) -> bool:
+    """Whether two ranges of financial years share a year (2023/24 to 2025/26 is near
+    2023/24 to 2026/27), or two dates fall in the same month."""
+    if kind == "year_range":
+        return a.first <= b.last and b.first <= a.last
+    if kind == "date" and not isinstance(b, tuple):
+        return (a.year, a.month) == (b.year, b.month)
+    return False
+
+
+def _did_you_mean(near: list, typed: str, kind: str, value) -> str:
+    named = " or ".join(f"{{{f.id}}} ({f.text()})" for f in near)
+    first = near[0]
+    gap = _gap(kind, first.value, value)
+    how = ""
+    if gap:
+        way = "less" if value < first.value else "more"
+        how = f", {KINDS[kind].gap(first.value, value)} {way}" + \
+            (f" than {{{first.id}}}" if len(near) > 1 else "")
+    return f"did you mean {named}? The text says {typed}{how}."
 
 
 @rule("money_style", "Millions only from £1 million, and a short format that rounds must say "

@@ -90,8 +90,9 @@ class Metadata:
     """Form version printed in the header, e.g. ``PCD April 2023``."""
     organisation: str
     """Author of record."""
-    date: dt.date
-    """The paper's date: approval, else the chief executive's consultation."""
+    date: dt.date | None
+    """The paper's date: approval, else the chief executive's consultation; None when it has
+    none yet and no rule needs one."""
     stamp: dt.datetime
     """Created/modified document properties: ``SOURCE_DATE_EPOCH`` where set, else ``date``."""
     language: str = "en-GB"

@@ -22,7 +22,7 @@ from fractions import Fraction
 from decision_papers import formatting
 from decision_papers.errors import Failure
 from decision_papers.figures.model import Entry, Figure, Formula, Relation
-from decision_papers.kinds import KINDS, BadValue, Claim, Duration, Period, Rate
+from decision_papers.kinds import KINDS, BadValue, Claim, Duration, Period, Rate, YearRange
 from decision_papers.problems import shorten
 
 PENNY = Decimal("0.01")
@@ -301,6 +301,25 @@ def _first_kind(kinds: list[str], formula: Formula) -> str:
     return kinds[0]
 
 
+def _takes_effect(values: list, formula: Formula) -> dt.date:
+    if len(values) == 1:  # the day after call-in ends
+        return values[0] + dt.timedelta(days=1)
+    day, wait = values
+    if wait.unit != "days":
+        raise Uncomputable("a call-in period must be given in days")
+    return day + dt.timedelta(days=wait.amount)
+
+
+def _takes_effect_kind(kinds: list[str], formula: Formula) -> str:
+    if kinds[0] != "date" or kinds[1:] not in ([], ["duration"]):
+        raise KindMismatch("it needs a date, and a call-in period in days")
+    return "date"
+
+
+def _span_of(values: list, formula: Formula) -> YearRange:
+    return YearRange(min(values), max(values))
+
+
 def _count_kind(kinds: list[str], formula: Formula) -> str:
     return "count"
 
@@ -349,6 +368,10 @@ OPS: dict[str, Op] = {op.name: op for op in (
        lambda p, f: f"{p[0]} plus {p[1]}"),
     Op("period_of", "period", _period_kind, lambda v, f: Period(v[0], v[1]),
        lambda p, f: f"{p[0]} to {p[1]}"),
+    Op("takes_effect", "date_order", _takes_effect_kind, _takes_effect,
+       lambda p, f: f"the day after {p[0]}" if len(p) == 1 else f"{p[0]} plus {p[1]}"),
+    Op("span_of", "one_value", lambda k, f: _only("financial_year")(k, f) and "year_range",
+       _span_of, lambda p, f: f"{p[0]} to {p[-1]}"),
     Op("count_of", "cap", _count_kind, lambda v, f: len(v),
        lambda p, f: f"{formatting.words(len(p))} entries"),
 )}
@@ -384,6 +407,11 @@ class Ledger(Mapping):
         """Ids whose formula names a missing figure, is in a loop, or mixes kinds."""
         self.passed: dict[str, set[str]] = {}
         """Id → rules of the checks it passed (filled by ``checks``)."""
+        self.inputs: frozenset[str] = frozenset()
+        """Every id a formula names, computed or not (a broken one still uses its inputs)."""
+        self.feeds: frozenset[str] = frozenset()
+        """Stated figures a shape computes from without a formula naming them (a
+        procurement's term, sliced into contract years), so a check sees them."""
 
     def __getitem__(self, fid: str) -> Figure:
         return self.figures[fid]
@@ -412,15 +440,18 @@ class Ledger(Mapping):
         return found[0] if found else None
 
 
-def build(entries: list[Entry], relations: list[Relation], unreadable=frozenset()) -> Ledger:
+def build(entries: list[Entry], relations: list[Relation], unreadable=frozenset(),
+          feeds=frozenset()) -> Ledger:
     """Resolve, order and compute every entry; collect ``Issue``s instead of raising.
 
     ``unreadable`` are ids whose stated value was already reported as
     unreadable: what uses them is left uncomputed, with no second message.
     """
     ledger = Ledger()
+    ledger.feeds = frozenset(feeds)
     declared = _merge(entries)
     formulas = {e.id: e.formula for e in declared.values() if e.formula}
+    ledger.inputs = frozenset(i for f in formulas.values() for i in f.inputs)
     known = set(declared) | set(unreadable)
     for entry in declared.values():
         if entry.formula:

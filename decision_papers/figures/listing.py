@@ -43,13 +43,19 @@ class Listed:
     """Where the paper prints it: the JSON paths of the prose that names it."""
     place: Place | None = None
     """The file and line where it was typed (in memory only: the figures file has the pointer)."""
+    implied: tuple[str, ...] = ()
+    """The relations it takes part in that nobody declared, each with where it comes from:
+    ``cap: implied by pots.grants: cap × places``."""
 
     def as_json(self) -> dict:
-        """The figure as the figures file lists it."""
-        return {"id": self.id, "label": self.label, "kind": self.kind, "value": self.value,
-                "text": dict(self.text), "stated": self.stated, "source": self.source,
-                "derivation": self.derivation, "checks": list(self.checks),
-                "printed_at": list(self.printed_at)}
+        """The figure as the figures file lists it (``implied`` only where it has any)."""
+        listed = {"id": self.id, "label": self.label, "kind": self.kind, "value": self.value,
+                  "text": dict(self.text), "stated": self.stated, "source": self.source,
+                  "derivation": self.derivation, "checks": list(self.checks),
+                  "printed_at": list(self.printed_at)}
+        if self.implied:
+            listed["implied"] = list(self.implied)
+        return listed
 
     @classmethod
     def from_json(cls, item: dict) -> Listed:
@@ -58,7 +64,7 @@ class Listed:
         return cls(item["id"], item.get("label"), item.get("kind", ""), item.get("value"),
                    item["text"], bool(item.get("stated")), item.get("source"),
                    item.get("derivation"), tuple(item.get("checks", ())),
-                   tuple(item["printed_at"]))
+                   tuple(item["printed_at"]), implied=tuple(item.get("implied", ())))
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,9 @@ class PaperFigures:
                 "op": formula.op, "inputs": list(formula.inputs), "rule": formula.rule,
                 "formula": names(ledger, fid), "value": json_value(figure.kind, figure.computed)},
             tuple(sorted(ledger.passed.get(fid, ()))), tuple(sorted(printed.get("at", ()))),
-            self.place(figure.source) if figure.stated and self.place else None)
+            self.place(figure.source) if figure.stated and self.place else None,
+            tuple(sorted({f"{r.rule}: {r.implied}" for r in ledger.relations
+                          if r.implied and fid in r.ids})))
 
 
 # -- where a figure is printed, as a reader names the place ---------------------------

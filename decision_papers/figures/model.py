@@ -105,3 +105,6 @@ class Relation:
     """Path parts of where the source declares it."""
     why: str | None = None
     """Why it must hold, in words, for the message."""
+    implied: str | None = None
+    """Where a relation nobody declared comes from, for relations the paper's meaning
+    implies: ``implied by pots.grants: cap × places``."""

@@ -27,3 +27,5 @@ class Reference:
     """Path parts of the prose field."""
     before: str = ""
     """The words just before the reference, e.g. "approximately "."""
+    after: str = ""
+    """The words just after it, e.g. " each"."""

@@ -11,11 +11,15 @@ a duration with no dates.
 
 from __future__ import annotations
 
+import re
+
 from decision_papers.figures.ledger import OPS
 from decision_papers.figures.model import Entry, Formula, Relation
-from decision_papers.figures.thresholds import RulesValue
+from decision_papers.figures.references import REFERENCE
+from decision_papers.figures.thresholds import CALL_IN, RulesValue
 from decision_papers.kinds import KINDS, BadValue, Claim, Duration, figure_leaves
-from decision_papers.source.walk import leaves, value_at
+from decision_papers.problems import json_path
+from decision_papers.source.walk import PROSE_KINDS, leaves, value_at
 
 FORMULA_KEYS = ("sum", "difference", "product", "quotient", "percent_of", "same_as",
                 "approximately")
@@ -24,6 +28,11 @@ CAP_TESTS = ("at_most", "at_least", "below")
 """Cap keys of a ``figures`` entry: the figure must be at most / at least / below another."""
 EQUALS = "equals"
 """A ``figures`` key: the figure must equal another (two routes to one amount)."""
+UP_TO = re.compile(r"\b(?:up to|maximum|max\.|at most|no more than|not (?:to )?exceed\w*|"
+                   r"caps?|capped|limit|limited|as many as|ceiling)\b", re.IGNORECASE)
+"""Words that make an amount a limit, not what every place gets: "up to £65,000 each"."""
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[{])|\n+")
+"""Where one sentence of prose ends and the next begins."""
 DATE_CHAIN = ("consultation_start", "consultation_end", "decision", "call_in_ends",
               "effective_from")
 """Dates a decision carries, in the order they must come (``dates.<name>``)."""
@@ -44,6 +53,16 @@ class Collector:
         """Ids of figures whose stated value could not be read (already reported)."""
         self.sign_offs: tuple = ()
         """The form's sign-off date rules (``forms.descriptor.DateRule``)."""
+        self._printed: dict[str | None, list[tuple[tuple, str]]] | None = None
+        self.wants_decision_date = False
+        """Whether a period the decision authorises needs the decision date it lacks."""
+        self.feeds: set[str] = set()
+        """Stated figures a shape computes from without a formula naming them."""
+        self.effective: str | None = None
+        """The id of the date the decision takes effect, where authorised periods may start."""
+        self.ranges: dict[str, str] = {}
+        """Each scheduled block's financial years, as a figure id (its ``years``, or the
+        years its rows cover), for what the prose says of its length."""
 
     def stated(self, fid: str, kind: str, value, path: tuple, label: str | None = None):
         """A figure typed in the source."""
@@ -57,9 +76,27 @@ class Collector:
                                   Formula(op, tuple(inputs), rule or OPS[op].rule, pairs),
                                   declared_at=at, label=label))
 
-    def relate(self, rule: str, test: str, ids, at: tuple = (), why: str | None = None):
-        """A check between figures that defines none of them."""
-        self.relations.append(Relation(rule, test, tuple(ids), at, why))
+    def relate(self, rule: str, test: str, ids, at: tuple = (), why: str | None = None,
+               implied: str | None = None):
+        """A check between figures that defines none of them; ``implied`` says where one
+        that nobody declared comes from."""
+        self.relations.append(Relation(rule, test, tuple(ids), at, why, implied))
+
+    def sentences(self, fid: str | None = None) -> list[tuple[tuple, str]]:
+        """``(path, sentence)`` for each sentence of prose that prints ``fid`` (every sentence
+        that prints a figure, with none), for what its words say of it."""
+        if self._printed is None:
+            self._printed = {None: []}
+            for parts, kind, text in leaves(self.data):
+                if kind not in PROSE_KINDS or not isinstance(text, str):
+                    continue
+                for sentence in _SENTENCE.split(text):
+                    named = {m.group(1) for m in REFERENCE.finditer(sentence)}
+                    for name in sorted(named):
+                        self._printed.setdefault(name, []).append((parts, sentence))
+                    if named:
+                        self._printed[None].append((parts, sentence))
+        return self._printed.get(fid, [])
 
     def has(self, path: tuple) -> bool:
         """Whether the source has a value at ``path``."""
@@ -84,6 +121,7 @@ def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple,
     c.sign_offs = tuple(sign_offs)
     c.unreadable.update(not_in_force)
     _stated_leaves(c)
+    _takes_effect(c, rules)
     for key, block in data.get("contracts", {}).items():
         _contract(c, f"contracts.{key}", ("contracts", key), block)
     if "procurement" in data:
@@ -111,7 +149,8 @@ def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple,
                                Formula("same_as", (entry["figure"],), "one_value"),
                                declared_at=("restated", key, "figure")))
     for key, period in data.get("periods", {}).items():
-        _period(c, f"periods.{key}", ("periods", key), period)
+        _period(c, f"periods.{key}", ("periods", key), period,
+                authorised=period.get("authorised", False))
         if "same_as" in period:
             other = period["same_as"].removesuffix(".period")  # procurements.p.period
             for part in ("start", "end"):
@@ -120,7 +159,41 @@ def collect(data: dict, rules: dict[str, RulesValue], decision_date: tuple,
     for key, figure in data.get("figures", {}).items():
         _figure(c, f"figures.{key}", ("figures", key), figure)
     _dates(c, data)
+    _lengths_in_words(c)
     return c
+
+
+_IN_FINANCIAL_YEARS = re.compile(r"\A\s*financial\s+years?\b", re.IGNORECASE)
+"""A length the prose gives in financial years: "{x:number} financial years"."""
+
+
+def _lengths_in_words(c: Collector) -> None:
+    """A length the prose gives in financial years is the span of the schedule it speaks of.
+
+    "Over {figures.length:number} financial years" beside a schedule for
+    2024/25 to 2025/26 says three where the schedule says two.  The range is
+    the one the same sentence prints, else the block whose figures it prints,
+    else the paper's only schedule.
+    """
+    kinds = {e.id: e.kind for e in c.entries if e.kind}
+    for parts, sentence in c.sentences():
+        refs = list(REFERENCE.finditer(sentence))
+        lengths = [m.group(1) for m in refs if kinds.get(m.group(1)) == "duration"
+                   and _IN_FINANCIAL_YEARS.match(sentence[m.end():])]
+        if not lengths:
+            continue
+        named = [m.group(1) for m in refs]
+        ranges = [fid for fid in named if kinds.get(fid) in ("year_range", "financial_year")
+                  or fid in c.ranges.values()]
+        ranges = ranges or [c.ranges[b] for b in c.ranges if any(f.startswith(b + ".")
+                                                                 for f in named)]
+        ranges = ranges or (list(c.ranges.values()) if len(c.ranges) == 1 else [])
+        for length in lengths:
+            for years in ranges[:1]:
+                c.relate("one_value", "equals", [length, years], parts,
+                         "the prose gives both as the financial years of the same thing",
+                         implied=f"implied by {json_path(parts)}: a length in financial years "
+                                 "beside them")
 
 
 def _stated_leaves(c: Collector) -> None:
@@ -161,13 +234,58 @@ def _period(c: Collector, base: str, path: tuple, period: dict,
         if len(lengths) == 2:
             c.relate("one_value", "same_length", [f"{base}.months", f"{base}.years"], path,
                      "both give the length of the same period")
-    if authorised and "start" in period and c.decision_date:
-        c.relate("date_order", "ends_after", [f"{base}.end", _decision_id(c)], path,
-                 "a decision cannot authorise a period that is already over")
+    if authorised:
+        _authorised(c, base, path, period)
 
 
 def _decision_id(c: Collector) -> str:
     return ".".join(c.decision_date)
+
+
+TAKES_EFFECT = "decision.takes_effect"
+"""The date a decision takes effect, computed where the paper does not state it."""
+RETROSPECTIVE = "retrospective"
+"""A period's key for why a decision approves it after it has started."""
+
+
+def _takes_effect(c: Collector, rules: dict[str, RulesValue]) -> None:
+    """When the decision takes effect: stated, the day after call-in ends, the decision date
+    plus the rules file's call-in period, or the decision date."""
+    dates = c.data.get("dates", {})
+    if "effective_from" in dates:
+        c.effective = "dates.effective_from"
+    elif "call_in_ends" in dates:
+        c.formula(TAKES_EFFECT, "takes_effect", ["dates.call_in_ends"], at=("dates",),
+                  label="the day after call-in ends")
+        c.effective = TAKES_EFFECT
+    elif c.decision_date and CALL_IN in rules:
+        c.formula(TAKES_EFFECT, "takes_effect", [_decision_id(c), CALL_IN], at=c.decision_date,
+                  label="the decision date plus the call-in period")
+        c.effective = TAKES_EFFECT
+    elif c.decision_date:
+        c.effective = _decision_id(c)
+
+
+def retrospective(data: dict) -> list[tuple]:
+    """The path of each period the paper approves after it started, in source order; the
+    paper prints why (``RETROSPECTIVE``)."""
+    return [parts for parts, _, _ in leaves(data) if parts[-1] == RETROSPECTIVE]
+
+
+def _authorised(c: Collector, base: str, path: tuple, period: dict) -> None:
+    """A period this decision authorises starts once the decision takes effect, unless the
+    paper says why the approval is retrospective, and is not over before the decision."""
+    if "start" not in period:
+        return
+    if not c.decision_date:
+        c.wants_decision_date = True
+        return
+    c.relate("date_order", "ends_after", [f"{base}.end", _decision_id(c)], path,
+             "a decision cannot authorise a period that is already over")
+    if c.effective and RETROSPECTIVE not in period:
+        c.relate("date_order", "not_before", [f"{base}.start", c.effective], path + ("start",),
+                 "a decision cannot authorise a period that starts before the decision takes "
+                 "effect", implied=f"implied by {base}: a period this decision authorises")
 
 
 def _contract(c: Collector, base: str, path: tuple, contract: dict) -> None:
@@ -205,10 +323,11 @@ def _contract(c: Collector, base: str, path: tuple, contract: dict) -> None:
             c.relate("percentage", uplift.get("round", "nearest_penny"),
                      [f"{base}.variation", f"{base}.uplift.percentage",
                       f"{base}.previous_value"], path + ("uplift",))
+    new = not ({"extension", "previous_value", "variation", "uplift", "new_value"} & set(contract))
     for period in ("term", "extension"):
         if period in contract:
             _period(c, f"{base}.{period}", path + (period,), contract[period],
-                    authorised=period == "extension")
+                    authorised=period == "extension" or new)
     if "term" in contract and "extension" in contract and "end" in contract["term"] \
             and "start" in contract["extension"]:
         c.relate("date_order", "before", [f"{base}.term.end", f"{base}.extension.start"],
@@ -225,6 +344,12 @@ def _contract(c: Collector, base: str, path: tuple, contract: dict) -> None:
 def _old_procurement(c: Collector, p: dict) -> None:
     """The single ``procurement`` block: whole years at one flat annual value."""
     base = "procurement"
+    c.wants_decision_date |= "start" in p and not c.decision_date
+    if "start" in p and c.effective and RETROSPECTIVE not in p:
+        c.relate("date_order", "not_before", [f"{base}.start", c.effective], ("procurement",
+                 "start"), "a decision cannot authorise a contract that starts before the "
+                 "decision takes effect", implied="implied by procurement: a contract this "
+                 "decision authorises")
     if "annual_value" not in p and "term_value" not in p:
         return  # whole years with no value: nothing to compute
     from_term = "annual_value" not in p and "term_value" in p
@@ -258,14 +383,14 @@ def _procurement(c: Collector, base: str, path: tuple, p: dict) -> None:
         c.bad.append((path, f"{base}: {exc}.", 'write it as {"months": 18} or {"years": 2}.'))
         return
     c.stated(f"{base}.term", "duration", term, path + ("term",))
+    c.feeds.add(f"{base}.term")
     if extension:
         c.stated(f"{base}.extension", "duration", extension, path + ("extension",))
+        c.feeds.add(f"{base}.extension")
     if "start" in p:
         c.formula(f"{base}.end", "end_of_term", [f"{base}.start", f"{base}.term"], at=path)
         c.formula(f"{base}.period", "period_of", [f"{base}.start", f"{base}.end"], at=path)
-        if c.decision_date:
-            c.relate("date_order", "ends_after", [f"{base}.end", _decision_id(c)], path,
-                     "a decision cannot authorise a period that is already over")
+        _authorised(c, base, path, p)
     months = {"term": term.months or 0, "extension": (extension.months or 0) if extension else 0}
     if not months["term"] or (extension and not months["extension"]):
         c.bad.append((path + ("term",) if not months["term"] else path + ("extension",),
@@ -347,6 +472,18 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
         if year in first_of:
             c.relate("schedule", "distinct", [fy, first_of[year]], at)
         first_of.setdefault(year, fy)
+    if rows and "years" not in block:
+        c.formula(f"{base}.span", "span_of", [f"{base}.{key}.{k}.financial_year" for k in rows],
+                  at=path + (key,), label="the financial years its schedule covers")
+    if rows or "years" in block:
+        c.ranges[base] = f"{base}.years" if "years" in block else f"{base}.span"
+    period = block.get("period", {})
+    if base in c.ranges and str(period.get("start", "-04-01"))[4:] == "-04-01":
+        for name in ("years", "months"):  # a length from 1 April is so many financial years
+            if name in period:
+                c.relate("one_value", "equals", [f"{base}.period.{name}", c.ranges[base]],
+                         path + ("period", name), "both give the financial years it runs",
+                         implied=f"implied by {base}: its length and its financial years")
     if "years" in block:
         try:
             c.stated(f"{base}.years", "year_range", KINDS["year_range"].read(block["years"]),
@@ -355,6 +492,10 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
             c.bad.append((path + ("years",), f"{base}.years: {exc}.",
                           f"write it as {_example('year_range')}."))
             c.unreadable.add(f"{base}.years")
+    if "years" in block and dated:
+        c.relate("period", "spans", [f"{base}.years", f"{base}.period.start",
+                                     f"{base}.period.end"], path + ("years",),
+                 implied=f"implied by {base}: its financial years and its dates")
     if "within" in block:
         c.relate("cap", "at_most", [f"{base}.total", block["within"]], path + ("within",))
 
@@ -366,6 +507,12 @@ def _pot(c: Collector, base: str, path: tuple, pot: dict) -> None:
         c.formula(f"{base}.maximum", "product", [f"{base}.cap_each", f"{base}.places"], at=path)
     if "cap_each" in pot:
         c.relate("cap", "at_most", [f"{base}.cap_each", f"{base}.total"], path + ("cap_each",))
+    if "cap_each" in pot and "places" in pot:  # what the words give the places, the pot holds
+        words = [sentence for _, sentence in c.sentences(f"{base}.cap_each")]
+        exact = bool(words) and not any(UP_TO.search(s) for s in words)
+        c.relate("cap", "fills" if exact else "fills_up_to",
+                 [f"{base}.cap_each", f"{base}.places", f"{base}.total"], path + ("places",),
+                 implied=f"implied by {base}: cap × places")
     if allocations:
         c.formula(f"{base}.allocated", "sum", allocations, at=path + ("allocations",))
         c.formula(f"{base}.allocation_count", "count_of", allocations, at=path + ("allocations",))
@@ -398,6 +545,13 @@ def _funding(c: Collector, funding: dict | None) -> None:
         if "figure" in source:  # the amount is a figure stated elsewhere in the paper
             c.formula(f"funding.sources.{key}.amount", "same_as", [source["figure"]],
                       at=("funding", "sources", key, "figure"))
+    for key, source in funding["sources"].items():
+        if "percentage" in source:
+            c.relate("percentage", "share_of", [f"funding.sources.{key}.amount",
+                                                f"funding.sources.{key}.percentage",
+                                                funding["covers"]],
+                     ("funding", "sources", key, "percentage"),
+                     implied=f"implied by funding.sources.{key}: its share of what it funds")
     c.formula("funding.total", "sum", parts, at=("funding", "sources"))
     c.relate("sum", "equals", ["funding.total", funding["covers"]], ("funding", "covers"),
              "the funding sources must add up to what they pay for")

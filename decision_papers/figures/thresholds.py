@@ -18,6 +18,7 @@ from pathlib import Path
 
 from decision_papers import formatting
 from decision_papers.errors import ProblemsFound
+from decision_papers.kinds import Duration
 from decision_papers.problems import Place, Problem, shorten
 from decision_papers.projects import RULES_DIR, display_path
 from decision_papers.source.load import Source, load
@@ -25,8 +26,13 @@ from decision_papers.source.load import Source, load
 _MENTION = re.compile(r"\b((?:thresholds|rates)\.[a-z0-9_]+)")
 IMPLIED = {"vat": ("rates.vat",)}
 """Rules a source block uses without naming them: a VAT block takes the VAT rate."""
-SECTIONS = {"thresholds": ("money", "amount"), "rates": ("percentage", "percentage")}
-"""Rules file sections: figure kind and the key each dated value is under."""
+SECTIONS = {"thresholds": ("money", "amount"), "rates": ("percentage", "percentage"),
+            "days": ("duration", "days")}
+"""Rules file sections: figure kind and the key each dated value is under.  ``days`` are
+periods a body's rules set in days: ``days.call_in_period``, the days after the decision date on
+which a decision takes effect once no call-in can stop it."""
+CALL_IN = "days.call_in_period"
+"""The rules file's call-in period, which decides when an authorised period may start."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,8 @@ class RulesValue:
     """``money`` for thresholds, ``percentage`` for rates."""
     name: str
     """What it is, in words."""
-    value: Decimal
-    """The value in force."""
+    value: object
+    """The value in force: a ``Decimal``, or a ``Duration`` in days."""
     effective: dt.date
     """Date this value took effect."""
 
@@ -85,8 +91,10 @@ def load_rules(name: str, as_of: dt.date, rules_dir: Path = RULES_DIR,
                     later[fid] = dated[0][0] if dated else None
                 continue
             value = current[-1]
-            found[fid] = RulesValue(fid, kind, entry["name"], Decimal(value[key_name]),
-                                    dt.date.fromisoformat(value["from"]))
+            amount = Decimal(value[key_name])
+            found[fid] = RulesValue(fid, kind, entry["name"],
+                                    Duration(int(amount), "days") if kind == "duration" else
+                                    amount, dt.date.fromisoformat(value["from"]))
     if later:
         first = min((d for d in later.values() if d), default=None)
         places = tuple(Place(display, json_path=f"$.{fid}") for fid in later)
@@ -114,7 +122,8 @@ def shown(rules_dir: Path, name: str) -> str:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLES = {"amount": "such as 214904, without £ or commas",
-             "percentage": "such as 20 for 20%, without the % sign"}
+             "percentage": "such as 20 for 20%, without the % sign",
+             "days": "a whole number of days, such as 5"}
 
 
 def _read(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
@@ -213,6 +222,8 @@ def _check_number(value: dict, at: tuple, key_name: str, problem) -> None:
                 f"but it is {shorten(json.dumps(number, default=str), 40)}.")
     elif number < 0:
         problem(at + (key_name,), f"the {key_name} must not be negative, but it is {number}.")
+    elif key_name == "days" and number != int(number):
+        problem(at + (key_name,), f"the days must be a whole number, but it is {number}.")
 
 
 def used_by(data: dict) -> set[str]:

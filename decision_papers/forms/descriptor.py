@@ -18,6 +18,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from decision_papers import formatting
 from decision_papers.errors import ProblemsFound
 from decision_papers.forms import packs
 from decision_papers.forms.packs import DESCRIPTOR, shown
@@ -92,6 +93,11 @@ class Form:
         return (top if top != "1." else "(a)", sub if sub != "bullets" else "(i)")
 
     @property
+    def approval_stated_in(self) -> tuple[str, ...]:
+        """Where a paper must state what its recommendations approve."""
+        return tuple(self.descriptor.get("approval_stated_in", ("executive_summary",)))
+
+    @property
     def files(self) -> dict[str, str]:
         """The Markdown files a decision folder may hold: ``{place: file name}``."""
         return dict(self.descriptor.get("files", {}))
@@ -110,15 +116,24 @@ class Form:
     def printed(self, figure, style: str = "") -> str:
         """A figure as this form prints it: its kind's format, in the form's house style.
 
-        Only the financial-year separator is the form's; a financial year's
-        text holds no other slash (``2024/25 to 2025/26``).
+        The form's style is how it writes a financial year (``2024/25``,
+        ``2023–2024``, ``23/24``...); a format a reference names (``{x:short}``)
+        is the paper's own choice and wins.
         """
-        text = figure.text(style)
-        year = figure.kind in ("financial_year", "year_range") or \
-            (figure.kind == "date" and style == "fy")
-        if year and self.financial_year_style == "2024-25":
-            return text.replace("/", "-")
-        return text
+        house = self.financial_year_style
+        if house == "2024/25" or figure.value is None:
+            return figure.text(style)
+        value = figure.value
+        if figure.kind == "financial_year" and style == "":
+            return formatting.financial_year(value.first, style=house)
+        if figure.kind == "date" and style == "fy":
+            return formatting.financial_year(formatting.financial_year_start(value), style=house)
+        if figure.kind == "year_range" and style in ("", "first", "last"):
+            ends = [formatting.financial_year(y.first, style=house)
+                    for y in (value.first, value.last)]
+            return {"first": ends[0], "last": ends[1]}.get(
+                style, ends[0] if value.years == 1 else f"{ends[0]} to {ends[1]}")
+        return figure.text(style)
 
     def view(self) -> dict:
         """What the templates see as ``form``: the descriptor, with its defaults."""
@@ -347,6 +362,7 @@ def _with_defaults(data: dict) -> dict:
     data = json.loads(json.dumps(data))
     data.setdefault("date_order", [])
     data.setdefault("financial_year_style", "2024/25")
+    data.setdefault("approval_stated_in", ["executive_summary"])
     data.setdefault("sign_offs", [])
     data.setdefault("publication", [])
     data.setdefault("possessive", "the {organisation.short_name}'s")

@@ -156,7 +156,8 @@ class Resolver:
             self.problem(f'"{match.group(0)}" asks for a format "{style}" that '
                           f"{KINDS[figure.kind].what} does not have.", path, f"use {allowed}.")
             return match.group(0)
-        self.references.append(Reference(fid, style, path, match.string[:match.start()][-40:]))
+        self.references.append(Reference(fid, style, path, match.string[:match.start()][-40:],
+                                         match.string[match.end():][:40]))
         return self.printed(figure, style)
 
     def block(self, text: str, path: tuple) -> str:

@@ -28,6 +28,7 @@ def entry_text(entry: Listed, sections: dict) -> str:
         lines.append(f"  {verb}: {entry.derivation['formula']}")
     if entry.checks:
         lines.append(f"  checks passed: {', '.join(entry.checks)}")
+    lines.extend(f"  implied: {relation}" for relation in entry.implied)
     printed = places(entry.printed_at, sections)
     lines.append(f"  printed at: {printed}" if printed else "  printed at: nowhere yet")
     return "\n".join(lines)

@@ -34,7 +34,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -159,8 +159,23 @@ def _validator(form: str | None = None) -> Draft202012Validator:
 @lru_cache(maxsize=None)
 def _validator_of(form: str | None, generation: int) -> Draft202012Validator:
     name = COMMON if form is None else f"forms/{form}.schema.json"
-    return Draft202012Validator(_read(name), registry=_registry(),
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(_read(name), registry=_registry(), format_checker=FORMATS)
+
+
+def _date_or_month(value) -> bool:
+    """A real date, YYYY-MM-DD, or a real month, YYYY-MM (a date given to the month)."""
+    if not isinstance(value, str):
+        return True
+    try:
+        kinds.KINDS["date"].read(value)
+    except kinds.BadValue:
+        return False
+    return True
+
+
+FORMATS = FormatChecker()
+"""jsonschema's formats, but a ``date`` may be a month: "in March 2025" is ``2025-03``."""
+FORMATS.checks("date")(_date_or_month)
 
 
 def _kind(subschema) -> str | None:
@@ -296,7 +311,7 @@ def _explain(source: Source, error) -> list[Problem]:
             hint = "write money as a plain number: 14560, not \"£14,560\"."
     elif v == "format" and value == "date":
         message = f'{_quote(inst)} is not a real date in the form YYYY-MM-DD.'
-        hint = "write dates as YYYY-MM-DD, e.g. 2024-09-23."
+        hint = "write dates as YYYY-MM-DD, e.g. 2024-09-23 (or YYYY-MM for a month)."
     elif v == "pattern":
         if kind in ("text", "inline", "line") and _LINE_BREAK.search(inst) and \
                 re.search(value, _LINE_BREAK.sub("", inst)):  # only the break is wrong

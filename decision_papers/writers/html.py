@@ -85,7 +85,9 @@ def _meta_tags(doc: Document) -> list[str]:
     """
     meta = doc.meta
     fields = {"reference": meta.reference, "form-version": meta.form_version,
-              "author": meta.organisation, "date": meta.date.isoformat()}
+              "author": meta.organisation}
+    if meta.date:
+        fields["date"] = meta.date.isoformat()
     if meta.marking:
         fields["marking"] = meta.marking
     if meta.draft:

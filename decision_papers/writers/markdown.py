@@ -52,9 +52,11 @@ def _front_matter(doc: Document) -> str:
         "reference": meta.reference,
         "form": meta.form_version,
         "organisation": meta.organisation,
-        "date": meta.date.isoformat(),
+        "date": meta.date.isoformat() if meta.date else None,
         "language": meta.language,
     }
+    if meta.date is None:  # a paper no rule needs a decision date for may not have one yet
+        del fields["date"]
     if meta.marking:
         fields["marking"] = meta.marking
     # JSON strings are valid YAML scalars, and escape everything they must

@@ -132,7 +132,7 @@ TRAILING = [  # (text in minimal.json, replacement, where, message)
      "digits and underscores."),
     ('"start": "2024-04-01"', '"start": "2024-04-01\\n"', '"start"',
      '$.contracts.kit.term.start: error [schema]: "2024-04-01\\n" is not a real date in '
-     "the form YYYY-MM-DD.\n  hint: write dates as YYYY-MM-DD, e.g. 2024-09-23."),
+     "the form YYYY-MM-DD.\n  hint: write dates as YYYY-MM-DD, e.g. 2024-09-23 (or YYYY-MM for a month)."),
     ('"publication"', '"budgets": {"b": {"name": "B", "years": {"from": "2024/25\\n", '
      '"to": "2025/26"}}},\n  "publication"', '"from"',
      '$.budgets.b.years.from: error [schema]: "2024/25\\n" is not in the expected form.'),
