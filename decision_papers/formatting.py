@@ -49,8 +49,18 @@ def scaled(value: Decimal, unit: int, places: int) -> tuple[str, bool]:
 
 
 def money_millions(value: int | Decimal) -> str:
-    """``£4.2 million``, ``£3.47 million``: up to two decimal places."""
-    return f"£{scaled(value, 1_000_000, 2)[0]} million"
+    """``£4.2 million``, ``£3.47 million``: up to two decimal places, or three where that
+    is exact (``£1.125 million``, as papers write a sum that is)."""
+    return f"£{millions(value)[0]} million"
+
+
+def millions(value: int | Decimal) -> tuple[str, bool]:
+    """``value`` in millions, ``(text, exact)``: two places, or three where three are exact."""
+    text, exact = scaled(value, 1_000_000, 2)
+    if not exact:
+        three, exact = scaled(value, 1_000_000, 3)
+        text = three if exact else text
+    return text, exact
 
 
 def date(value: dt.date) -> str:

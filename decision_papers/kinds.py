@@ -289,13 +289,13 @@ register(Kind(
     formats={
         "": formatting.money,
         "millions": formatting.money_millions,
-        "m": lambda v: f"£{formatting.scaled(v, 1_000_000, 2)[0]}m",
+        "m": lambda v: f"£{formatting.millions(v)[0]}m",
         "k": lambda v: f"£{formatting.scaled(v, 1_000, 1)[0]}k",
         "k_caps": lambda v: f"£{formatting.scaled(v, 1_000, 1)[0]}K",
     },
     lossy={
-        "millions": lambda v: not formatting.scaled(v, 1_000_000, 2)[1],
-        "m": lambda v: not formatting.scaled(v, 1_000_000, 2)[1],
+        "millions": lambda v: not formatting.millions(v)[1],
+        "m": lambda v: not formatting.millions(v)[1],
         "k": lambda v: not formatting.scaled(v, 1_000, 1)[1],
         "k_caps": lambda v: not formatting.scaled(v, 1_000, 1)[1],
     },
@@ -446,6 +446,23 @@ class Month(dt.date):
         return mine >= theirs
 
     __hash__ = dt.date.__hash__
+
+    def __add__(self, other):  # a day's arithmetic is the first day's: a date, not a month
+        return dt.date(self.year, self.month, 1) + other
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return dt.date(self.year, self.month, 1) - other
+
+    def __rsub__(self, other):
+        return other - dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The month's last day: where a period given to the month ends."""
+        after = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+        return after - dt.timedelta(days=1)
 
     def isoformat(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

@@ -146,8 +146,10 @@ def test_money_style(value, text):
 
 
 @pytest.mark.parametrize("value,text", [
-    (4_249_999, "£4.25 million"), (4_245_000, "£4.25 million"), (3_470_000, "£3.47 million"),
+    (4_249_999, "£4.25 million"), (4_245_500, "£4.25 million"), (3_470_000, "£3.47 million"),
     (4_200_000, "£4.2 million"), (12_000_000, "£12 million"),
+    # three places only where they are exact, as papers write £1.125 million
+    (4_245_000, "£4.245 million"), (1_125_000, "£1.125 million"),
 ])
 def test_millions_round_half_up(value, text):
     assert fmt.money_millions(value) == text

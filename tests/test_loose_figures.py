@@ -334,13 +334,13 @@ def test_approximately_says_it_rounds(tmp_path, monkeypatch):
 
 
 def test_over_does_not_say_it_rounds(tmp_path, monkeypatch):
-    # £3,468,000 prints as £3.47 million, which it is not "over": a direction is
+    # £3,468,500 prints as £3.47 million, which it is not "over": a direction is
     # not an approximation.
-    figures = {**FIGURES, "programme": {"money": 3468000, "standalone": "for the test"}}
+    figures = {**FIGURES, "programme": {"money": 3468500, "standalone": "for the test"}}
     result = build(tmp_path, monkeypatch, source(
         "Background: over {figures.programme:millions} in all.", figures))
     assert result.err.splitlines()[0] == rounding_warning(
-        "figures.programme:millions", "£3.47 million", "£3,468,000")
+        "figures.programme:millions", "£3.47 million", "£3,468,500")
 
 
 def test_thousands_format_prints_k(tmp_path, monkeypatch):
@@ -351,7 +351,7 @@ def test_thousands_format_prints_k(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("value,ref,prints,full", [
     (39990, "figures.grant:k", "£40k", "£39,990"),
-    (2004000, "figures.grant:m", "£2m", "£2,004,000"),
+    (2004500, "figures.grant:m", "£2m", "£2,004,500"),
 ])
 def test_short_formats_that_round_warn(value, ref, prints, full, tmp_path, monkeypatch):
     figures = {**FIGURES, "grant": {"money": value, "standalone": "for the test"}}

@@ -29,10 +29,13 @@ def _script():
 
 mutation_score = _script()
 
-SCORE_REACHED = 79
-"""The score over tests/papers, in whole percent, rounded down: 79.6% at commit 8826734
-(261 of 328 slips caught).  It may only go up: raise it as the checks improve (the
+SCORE_REACHED = 70
+"""The score over the test papers (``tests/papers`` and the corrected real papers of
+``tests/papers/real``), in whole percent, rounded down: 70.1% (446 of 636 slips caught)
+when the real papers came in.  It may only go up: raise it as the checks improve (the
 target is 95)."""
+RELATED_REACHED = 80
+"""The same, over the figures the papers do not declare standalone: 80.7% (442 of 548)."""
 
 
 @pytest.fixture
@@ -69,6 +72,7 @@ caught only by a fault in the tool:
 figures no check can see:
   {tiny}: figures.x
 
+of figures not declared standalone: 4/4 caught (100.0%)
 mutation score: 4/6 caught (66.7%)
 """
     assert tiny.read_bytes() == before  # the slips are made in a copy
@@ -78,6 +82,7 @@ def test_json_gives_every_slip_and_min_fails_below_the_score(tiny, capsys):
     assert mutation_score.main(["--paper", str(tiny), "--json", "--min", "66.8"]) == 1
     result = json.loads(capsys.readouterr().out)
     assert (result["caught"], result["total"], result["percent"]) == (4, 6, 66.7)
+    assert result["not_standalone"] == {"caught": 4, "total": 4, "percent": 100.0}
     (paper,) = result["papers"]
     assert paper["unseen"] == ["figures.x"]
     assert [(m["figure"], m["before"], m["after"], m["caught"]) for m in paper["mutations"]] == [
@@ -121,3 +126,4 @@ def test_the_score_over_the_test_papers_holds(capsys):
     assert result["percent"] >= SCORE_REACHED, (
         f"the mutation score fell to {result['percent']}% (from {SCORE_REACHED}%): run "
         "scripts/mutation_score.py for the slips no check catches")
+    assert result["not_standalone"]["percent"] >= RELATED_REACHED

@@ -318,6 +318,7 @@ def _schedule_findings(data):
             if rows and "total" in block and block["total"] != total:
                 found.append(("schedule", f"{at}.total"))
             first_row: dict[str, str] = {}
+            told = len(found)
             for name, row in rows.items():
                 if first_row.setdefault(row["financial_year"], name) != name:  # a year twice
                     found.append(("schedule", f"{at}.{rows_key}.{name}.financial_year"))
@@ -333,6 +334,12 @@ def _schedule_findings(data):
                     inside = True
                 if not inside:
                     found.append(("schedule", f"{at}.{rows_key}.{name}.financial_year"))
+            if "years" in block and rows and len(found) == told:  # every year has its row
+                firsts = [fy_first(fy_span(r["financial_year"])[0]) for r in rows.values()]
+                stated = [fy_first(fy_span(block["years"][k])[0]) for k in ("from", "to")]
+                if stated[0] <= min(firsts) and max(firsts) <= stated[1] \
+                        and [min(firsts), max(firsts)] != stated:
+                    found.append(("schedule", f"{at}.years"))
             if "period" in block:
                 start, end = (dt.date.fromisoformat(block["period"][k]) for k in ("start", "end"))
                 if end < start:
@@ -608,7 +615,9 @@ def schedules(draw, on: dt.date) -> dict:
             block["period"] = {"start": start.isoformat(), "end": end.isoformat()}
         else:
             block["years"] = {"from": fy(first), "to": fy(last)}
-        years = draw(st.lists(st.integers(first, last), min_size=1, unique=True))  # each once
+        years = list(range(first, last + 1)) if not by_period else \
+            draw(st.lists(st.integers(first, last), min_size=1, unique=True))  # each once; a
+        # range of years has a row for each of its years
         rows = [(y, draw(money)) for y in years]
         block[rows_key] = {f"row_{i}": {"financial_year": fy(y), "amount": a}
                            for i, (y, a) in enumerate(rows)}

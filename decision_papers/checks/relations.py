@@ -93,6 +93,9 @@ def _fills(ctx, key, relation, cap, places, pot) -> None:
 def schedules(ctx) -> None:
     compare(ctx, "schedule")
     for key, relation, figures in ctx.each("schedule"):
+        if relation.test == "covers":
+            _covers(ctx, key, relation, *figures)
+            continue
         fy = figures[0]
         if relation.test == "distinct":
             if fy.value != figures[1].value:
@@ -118,6 +121,22 @@ def schedules(ctx) -> None:
             ctx.find("schedule", f"{fy.id} is {fy.text()}, which falls outside {span}.",
                      relation.ids, "move the amount to a year inside the period, or correct "
                      "the period.", first=relation.declared_at, key=key)
+
+
+def _covers(ctx, key, relation, years, rows) -> None:
+    """A range of financial years and its schedule: every year of the range has its row (a
+    row outside the range is the ``in_years`` check's to report)."""
+    stated, scheduled = years.value, rows.value
+    told = any(ctx.told((row,)) for row in rows.formula.inputs)  # a row's own slip says it
+    if told or scheduled == stated or not (stated.first <= scheduled.first
+                                           and scheduled.last <= stated.last):
+        ctx.passed("schedule", key, *relation.ids)
+        return
+    ctx.find("schedule", f"{years.id} is {years.text()}, but its schedule runs from "
+             f"{KINDS['financial_year'].text(scheduled.first)} to "
+             f"{KINDS['financial_year'].text(scheduled.last)}.", relation.ids,
+             "give every year of the range its row (0 for a year with nothing in it), or "
+             "correct the range.", first=relation.declared_at, key=key)
 
 
 @rule("date_order", "Dates must come in a possible order, and a period a decision authorises "

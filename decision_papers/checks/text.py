@@ -20,7 +20,7 @@ APPROXIMATE = re.compile(r"""
 
 Only words that say "rounded" count.  "Over", "under", "nearly" and the like
 claim a direction, and a rounded figure may be on either side of the true one
-(£3,468,000 prints as £3.47 million, which it is not "over"), so after them a
+(£3,468,500 prints as £3.47 million, which it is not "over"), so after them a
 figure that rounds is still warned about.
 """
 

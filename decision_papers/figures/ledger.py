@@ -236,6 +236,7 @@ def _claim(values: list, formula: Formula):
 
 def _months_between(values: list, formula: Formula):
     start, end = values
+    end = getattr(end, "last_day", end)  # a period that ends "March 2022" ends on the 31st
     if end < start:
         raise Uncomputable(f"it ends on {formatting.date(end)}, before it starts on "
                            f"{formatting.date(start)}")

@@ -472,11 +472,14 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
         if year in first_of:
             c.relate("schedule", "distinct", [fy, first_of[year]], at)
         first_of.setdefault(year, fy)
-    if rows and "years" not in block:
+    if rows:
         c.formula(f"{base}.span", "span_of", [f"{base}.{key}.{k}.financial_year" for k in rows],
                   at=path + (key,), label="the financial years its schedule covers")
     if rows or "years" in block:
         c.ranges[base] = f"{base}.years" if "years" in block else f"{base}.span"
+    if rows and "years" in block:  # a range of years is scheduled in full (after its rows)
+        c.relate("schedule", "covers", [f"{base}.years", f"{base}.span"], path + ("years",),
+                 implied=f"implied by {base}: its financial years and its schedule")
     period = block.get("period", {})
     if base in c.ranges and str(period.get("start", "-04-01"))[4:] == "-04-01":
         for name in ("years", "months"):  # a length from 1 April is so many financial years
