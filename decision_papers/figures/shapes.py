@@ -481,7 +481,7 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
         c.relate("schedule", "covers", [f"{base}.years", f"{base}.span"], path + ("years",),
                  implied=f"implied by {base}: its financial years and its schedule")
     period = block.get("period", {})
-    if base in c.ranges and str(period.get("start", "-04-01"))[4:] == "-04-01":
+    if base in c.ranges and str(period.get("start", "0000-04-01"))[4:] == "-04-01":
         for name in ("years", "months"):  # a length from 1 April is so many financial years
             if name in period:
                 c.relate("one_value", "equals", [f"{base}.period.{name}", c.ranges[base]],
