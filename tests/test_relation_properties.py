@@ -979,3 +979,34 @@ def test_part_year_half_pennies_round_half_up(tmp_path, case):
         "result": {"money": rounded(exact), op: [ref("amount"), ref("length")], "per": "year"}})
     paper = build(tmp_path, data)
     assert [(p.rule, p.message) for p in paper.problems] == []
+
+
+# -- what the recommendations approve ----------------------------------------------
+# Lists of paragraphs do not merge as the groups' blocks do, so this relation has its
+# own test: recommendations approve some amounts, the summary prints some of them or
+# their total, and the finding is there exactly when it prints neither all nor the total.
+
+@st.composite
+def approvals(draw) -> tuple[dict, bool]:
+    amounts = draw(st.lists(pence(1, 10**8), min_size=1, max_size=4, unique=True))
+    names = [f"approved_{i}" for i in range(len(amounts))]
+    figures = {name: {"money": amount} for name, amount in zip(names, amounts)}
+    figures["approved_total"] = {"sum": [ref(n) for n in names], "money": sum(amounts)}
+    printed = draw(st.lists(st.sampled_from(names + ["approved_total"]), unique=True))
+    data = source(figures=figures)
+    data["recommendations"] = [f"Approve {{{ref(name)}}}." for name in names]
+    data["executive_summary"] = ["This paper asks for " + (
+        ", ".join(f"{{{ref(name)}}}" for name in printed) or "nothing in figures") + "."]
+    states = "approved_total" in printed or set(names) <= set(printed) or \
+        (len(amounts) == 1 and sum(amounts) in {a for n, a in zip(names, amounts)
+                                                if n in printed})
+    return data, not states
+
+
+@settings(PROPERTY, max_examples=examples(40))
+@given(case=approvals())
+def test_a_summary_states_what_is_approved_or_gets_exactly_one_finding(tmp_path, case):
+    data, missing = case
+    paper = build(tmp_path, data)
+    expected = [("approves", "$.executive_summary")] if missing else []
+    assert findings(paper) == expected
