@@ -251,3 +251,13 @@ def test_8_a_decision_date_only_where_a_rule_uses_it(tmp_path):
     assert result.code == 1
     assert "this paper has no decision date, so when the periods it authorises may start " \
         "cannot be known." in result.err
+
+
+def test_8_a_figure_names_the_style_it_prints_in(tmp_path):
+    change = {"figures": {"year": {"financial_year": "2024/25", "style": "span",
+                                   "standalone": "history"}},
+              "part1": {"background": ["In {figures.year}, or {figures.year:short}."]}}
+    result = build(tmp_path, change)
+    assert (result.code, result.err) == (0, "")
+    assert "In 2024–2025, or 24/25." in (tmp_path / "out" / "minimal.md").read_text(
+        encoding="utf-8")

@@ -476,7 +476,7 @@ def _merge(entries: list[Entry]) -> dict[str, Entry]:
             merged[entry.id] = entry
             continue
         changes = {name: getattr(entry, name) for name in
-                   ("kind", "stated", "source", "formula", "declared_at", "label")
+                   ("kind", "stated", "source", "formula", "declared_at", "label", "style")
                    if getattr(old, name) is None and getattr(entry, name) is not None}
         merged[entry.id] = replace(old, **changes)
     return merged
@@ -571,8 +571,9 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
     if kind is None:
         return  # a broken formula decides the kind: reported above
     value = stated if stated is not None else computed
+    style = entry.style if entry.style in KINDS[kind].formats else ""  # else reported
     ledger.figures[entry.id] = Figure(entry.id, kind, value, entry.source, formula, computed,
-                                      entry.declared_at, entry.label, entry.confidential)
+                                      entry.declared_at, entry.label, entry.confidential, style)
 
 
 def _measured(inputs: list[Figure]) -> list:

@@ -53,6 +53,8 @@ class Entry:
     """A name in words, where the source gives one."""
     confidential: bool = False
     """True for Part 2 figures."""
+    style: str = ""
+    """The format ``{x}`` prints it in, where the source names one (``span``: 2024–2025)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class Figure:
     """A name in words, where the source gives one."""
     confidential: bool = False
     """True for Part 2 figures."""
+    style: str = ""
+    """The format ``{x}`` prints it in, where the source names one."""
 
     @property
     def stated(self) -> bool:
@@ -85,7 +89,7 @@ class Figure:
 
     def text(self, style: str = "") -> str:
         """The figure as printed, GOV.UK style."""
-        return kinds.text(self.kind, self.value, style)
+        return kinds.text(self.kind, self.value, style or self.style)
 
     def __str__(self) -> str:  # templates print figures directly
         return self.text()

@@ -625,7 +625,8 @@ def _figure(c: Collector, fid: str, path: tuple, entry: dict) -> None:
         elif op == "approximately":
             formula = Formula("approximately", (spec["of"],), "approximation",
                               (("within", _tolerance(spec)),))
-        c.entries.append(Entry(fid, kind, stated, source, formula, at, entry.get("label")))
+        c.entries.append(Entry(fid, kind, stated, source, formula, at, entry.get("label"),
+                               style=_style(c, fid, path, kind, entry)))
         break
     else:
         if stated is None:
@@ -633,13 +634,27 @@ def _figure(c: Collector, fid: str, path: tuple, entry: dict) -> None:
                           f"give it a value, e.g. {KINDS.get(kind or 'money').example}, or a "
                           'formula such as "sum": [...].'))
             return
-        c.entries.append(Entry(fid, kind, stated, source, None, path, entry.get("label")))
+        c.entries.append(Entry(fid, kind, stated, source, None, path, entry.get("label"),
+                               style=_style(c, fid, path, kind, entry)))
     for test in CAP_TESTS:
         if test in entry:
             c.relate("cap", test, [fid, entry[test]], path + (test,))
     if EQUALS in entry:
         c.relate("one_value", "equals", [fid, entry[EQUALS]], path + (EQUALS,),
                  "they must be equal")
+
+
+def _style(c: Collector, fid: str, path: tuple, kind: str | None, entry: dict) -> str:
+    """The format a ``figures`` entry names for ``{x}`` (``"style": "span"``): one its kind
+    has, else reported (a formula's kind is known only once computed: then any name goes,
+    and one its kind lacks prints in the default)."""
+    style = entry.get("style", "")
+    if style and kind and style not in KINDS[kind].formats:
+        named = ", ".join(s for s in KINDS[kind].formats if s)
+        c.bad.append((path + ("style",), f'{fid}: "{style}" is not a format of '
+                      f"{KINDS[kind].what}.", f"use one of: {named}."))
+        return ""
+    return style
 
 
 def _tolerance(spec: dict):

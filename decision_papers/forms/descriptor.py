@@ -121,8 +121,8 @@ class Form:
         is the paper's own choice and wins.
         """
         house = self.financial_year_style
-        if house == "2024/25" or figure.value is None:
-            return figure.text(style)
+        if house == "2024/25" or figure.value is None or (figure.style and not style):
+            return figure.text(style)  # the figure's own format is the paper's choice too
         value = figure.value
         if figure.kind == "financial_year" and style == "":
             return formatting.financial_year(value.first, style=house)
