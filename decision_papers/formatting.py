@@ -66,7 +66,7 @@ def millions(value: int | Decimal) -> tuple[str, bool]:
 def date(value: dt.date) -> str:
     """``31 March 2025`` (no leading zero, full month name); ``March 2025`` for a date
     given only to the month (``kinds.Month``)."""
-    if type(value).__name__ == "Month":
+    if hasattr(value, "last_day"):  # kinds.Month: a date given only to the month
         return month_year(value)
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 

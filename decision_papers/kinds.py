@@ -421,6 +421,8 @@ class Month(dt.date):
         return super().__new__(cls, year, month, 1)
 
     def _key(self, other):
+        if not isinstance(other, dt.date):
+            raise TypeError(f"a month cannot be compared with {type(other).__name__}")
         return (self.year, self.month), (other.year, other.month)
 
     def __eq__(self, other):
@@ -474,7 +476,7 @@ class Month(dt.date):
 _MONTH_ONLY = re.compile(r"\A(\d{4})-(\d{2})\Z")
 
 
-def _read_date(raw) -> dt.date:
+def read_date(raw) -> dt.date:
     try:
         month = _MONTH_ONLY.match(raw) if isinstance(raw, str) else None
         if month:
@@ -545,6 +547,12 @@ def _typed_year(match: re.Match):
     return (int(match.group("year")),)
 
 
+def _with_day(printer):
+    """A format that prints the day: a date given to the month prints as the month, never
+    with a day nobody gave."""
+    return lambda d: formatting.month_year(d) if isinstance(d, Month) else printer(d)
+
+
 def _same_date(value, typed) -> bool:
     if isinstance(typed, tuple):
         return (value.year, value.month)[:len(typed)] == typed
@@ -552,12 +560,12 @@ def _same_date(value, typed) -> bool:
 
 
 register(Kind(
-    name="date", what="a date", read=_read_date,
+    name="date", what="a date", read=read_date,
     formats={"": formatting.date, "month": formatting.month_year, "month_name": formatting.month,
              "year": lambda d: str(d.year), "fy": formatting.financial_year_of,
-             "dotted": lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
-             "numeric": lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}",
-             "ordinal": formatting.ordinal_date, "iso": lambda d: d.isoformat()},
+             "dotted": _with_day(lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}"),
+             "numeric": _with_day(lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}"),
+             "ordinal": _with_day(formatting.ordinal_date), "iso": lambda d: d.isoformat()},
     example='{"date": "2025-03-31"}',
     loose=tuple(Loose(p, _typed_date, _DIGIT) for p in _DATE_LOOSE)
     + (Loose(_BARE_YEAR, _typed_year, _DIGIT),),
@@ -654,7 +662,7 @@ register(Kind(
 
 def _read_period(raw) -> Period:
     if isinstance(raw, dict) and set(raw) == {"start", "end"}:
-        return Period(_read_date(raw["start"]), _read_date(raw["end"]))
+        return Period(read_date(raw["start"]), read_date(raw["end"]))
     raise BadValue('expected a period such as {"start": "2024-04-01", "end": "2025-03-31"}')
 
 
@@ -854,9 +862,14 @@ def _span(kind: str, value) -> Period | None:
     return value if kind == "period" else None
 
 
+def last_day(day: dt.date) -> dt.date:
+    """A period's last day: a date given to the month ends on the month's last day."""
+    return day.last_day if isinstance(day, Month) else day
+
+
 def _whole_months(period: Period) -> int | None:
     """How many whole months a period runs, or None if it is not whole months."""
-    after = period.end + dt.timedelta(days=1)
+    after = last_day(period.end) + dt.timedelta(days=1)
     months = (after.year - period.start.year) * 12 + after.month - period.start.month
     return months if after.day == period.start.day else None
 
@@ -873,7 +886,7 @@ def equal(kind_a: str, a, kind_b: str, b) -> bool | None:
         if kind_a != "duration":
             return _span(kind_a, a) == span_b
         if a.unit == "days":
-            return (span_b.end - span_b.start).days + 1 == a.amount
+            return (last_day(span_b.end) - span_b.start).days + 1 == a.amount
         return _whole_months(span_b) == a.months
     if kind_b in KINDS[kind_a].matches:
         return KINDS[kind_a].same(a, b)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from decision_papers.errors import Failure
+from decision_papers.kinds import read_date
 from decision_papers.problems import Problem
 from decision_papers.projects import RULES_DIR, TEMPLATES_DIR
 from decision_papers.source.walk import value_at
@@ -97,9 +98,9 @@ class Paper:
         self.rules = data["organisation"]["rules"]
         approved_on = value_at(data, ("approval", "date"))  # each form says what it holds
         if isinstance(approved_on, str):
-            self.approval_date = dt.date.fromisoformat(approved_on)
+            self.approval_date = read_date(approved_on)
         if data["publication"]["deferred"]:
-            self.deferred_until = dt.date.fromisoformat(data["publication"]["until"])
+            self.deferred_until = read_date(data["publication"]["until"])
 
     def stop_if_failed(self) -> None:
         """End the paper's recipe here if it has an error."""

@@ -338,7 +338,7 @@ def _schedule_findings(data):
                 firsts = [fy_first(fy_span(r["financial_year"])[0]) for r in rows.values()]
                 stated = [fy_first(fy_span(block["years"][k])[0]) for k in ("from", "to")]
                 if stated[0] <= min(firsts) and max(firsts) <= stated[1] \
-                        and [min(firsts), max(firsts)] != stated:
+                        and len(set(firsts)) != stated[1] - stated[0] + 1:
                     found.append(("schedule", f"{at}.years"))
             if "period" in block:
                 start, end = (dt.date.fromisoformat(block["period"][k]) for k in ("start", "end"))

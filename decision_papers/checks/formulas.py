@@ -242,6 +242,9 @@ def _spans(ctx, key, relation, years, start, end) -> None:
 def _share_of(ctx, key, relation, share, rate, whole) -> None:
     """A stated percentage of a share: what the share is of the whole, to the places the
     paper gives the percentage to ("75%" of £1,200,000 is £900,000; "74.5%" is not)."""
+    if whole.kind != "money":
+        ctx.settled.add(key)  # the sum rule says funding.covers is not an amount
+        return
     if whole.value == 0:
         ctx.find("percentage", f"{share.id} is said to be {rate.text()} of {whole.id}, which is "
                  f"{whole.text()}.", relation.ids, "correct the amount it is a share of.",

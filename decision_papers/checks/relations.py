@@ -128,11 +128,13 @@ def _covers(ctx, key, relation, years, rows) -> None:
     row outside the range is the ``in_years`` check's to report)."""
     stated, scheduled = years.value, rows.value
     told = any(ctx.told((row,)) for row in rows.formula.inputs)  # a row's own slip says it
-    if told or scheduled == stated or not (stated.first <= scheduled.first
-                                           and scheduled.last <= stated.last):
+    given = len(rows.formula.inputs)  # each year once (the distinct check says so)
+    if told or (scheduled == stated and given == stated.years) or \
+            not (stated.first <= scheduled.first and scheduled.last <= stated.last):
         ctx.passed("schedule", key, *relation.ids)
         return
-    ctx.find("schedule", f"{years.id} is {years.text()}, but its schedule runs from "
+    ctx.find("schedule", f"{years.id} is {years.text()}, {formatting.words(stated.years)} "
+             f"financial years, but its schedule gives {formatting.words(given)} of them, from "
              f"{KINDS['financial_year'].text(scheduled.first)} to "
              f"{KINDS['financial_year'].text(scheduled.last)}.", relation.ids,
              "give every year of the range its row (0 for a year with nothing in it), or "

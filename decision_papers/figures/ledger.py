@@ -22,7 +22,16 @@ from fractions import Fraction
 from decision_papers import formatting
 from decision_papers.errors import Failure
 from decision_papers.figures.model import Entry, Figure, Formula, Relation
-from decision_papers.kinds import KINDS, BadValue, Claim, Duration, Period, Rate, YearRange
+from decision_papers.kinds import (
+    KINDS,
+    BadValue,
+    Claim,
+    Duration,
+    Period,
+    Rate,
+    YearRange,
+    last_day,
+)
 from decision_papers.problems import shorten
 
 PENNY = Decimal("0.01")
@@ -236,7 +245,7 @@ def _claim(values: list, formula: Formula):
 
 def _months_between(values: list, formula: Formula):
     start, end = values
-    end = getattr(end, "last_day", end)  # a period that ends "March 2022" ends on the 31st
+    end = last_day(end)  # a period that ends "March 2022" ends on the 31st
     if end < start:
         raise Uncomputable(f"it ends on {formatting.date(end)}, before it starts on "
                            f"{formatting.date(start)}")
@@ -303,8 +312,8 @@ def _first_kind(kinds: list[str], formula: Formula) -> str:
 
 
 def _takes_effect(values: list, formula: Formula) -> dt.date:
-    if len(values) == 1:  # the day after call-in ends
-        return values[0] + dt.timedelta(days=1)
+    if len(values) == 1:  # the day after call-in ends (a month's: after its last day)
+        return last_day(values[0]) + dt.timedelta(days=1)
     day, wait = values
     if wait.unit != "days":
         raise Uncomputable("a call-in period must be given in days")
@@ -476,7 +485,7 @@ def _merge(entries: list[Entry]) -> dict[str, Entry]:
             merged[entry.id] = entry
             continue
         changes = {name: getattr(entry, name) for name in
-                   ("kind", "stated", "source", "formula", "declared_at", "label", "style")
+                   ("kind", "stated", "source", "formula", "declared_at", "label")
                    if getattr(old, name) is None and getattr(entry, name) is not None}
         merged[entry.id] = replace(old, **changes)
     return merged
@@ -571,7 +580,13 @@ def _compute(ledger: Ledger, entry: Entry) -> None:
     if kind is None:
         return  # a broken formula decides the kind: reported above
     value = stated if stated is not None else computed
-    style = entry.style if entry.style in KINDS[kind].formats else ""  # else reported
+    style = entry.style
+    if style and style not in KINDS[kind].formats:  # a formula's kind is known only now
+        named = ", ".join(s for s in KINDS[kind].formats if s)
+        ledger.issues.append(Issue("kind", f'{entry.id}: "{style}" is not a format of '
+                                   f"{_what(kind)}.", entry.declared_at or (),
+                                   f"use one of: {named}."))
+        style = ""
     ledger.figures[entry.id] = Figure(entry.id, kind, value, entry.source, formula, computed,
                                       entry.declared_at, entry.label, entry.confidential, style)
 

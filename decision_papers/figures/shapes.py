@@ -459,7 +459,7 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
     if "period" in block:
         _period(c, f"{base}.period", path + ("period",), block["period"], authorised=True)
     dated = "start" in block.get("period", {}) and "end" in block.get("period", {})
-    first_of: dict[str, str] = {}
+    first_of: dict = {}  # financial year → the first row that gives it
     for k, row in rows.items():
         fy = f"{base}.{key}.{k}.financial_year"
         at = path + (key, k, "financial_year")
@@ -468,7 +468,10 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
                      at)
         elif "years" in block:
             c.relate("schedule", "in_years", [fy, f"{base}.years"], at)
-        year = row["financial_year"].replace("-", "/")
+        try:
+            year = KINDS["financial_year"].read(row["financial_year"])
+        except BadValue:
+            continue  # reported where it is typed
         if year in first_of:
             c.relate("schedule", "distinct", [fy, first_of[year]], at)
         first_of.setdefault(year, fy)
@@ -481,7 +484,7 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
         c.relate("schedule", "covers", [f"{base}.years", f"{base}.span"], path + ("years",),
                  implied=f"implied by {base}: its financial years and its schedule")
     period = block.get("period", {})
-    if base in c.ranges and str(period.get("start", "0000-04-01"))[4:] == "-04-01":
+    if base in c.ranges and _from_april(period):
         for name in ("years", "months"):  # a length from 1 April is so many financial years
             if name in period:
                 c.relate("one_value", "equals", [f"{base}.period.{name}", c.ranges[base]],
@@ -501,6 +504,16 @@ def _scheduled(c: Collector, base: str, path: tuple, block: dict, key: str) -> N
                  implied=f"implied by {base}: its financial years and its dates")
     if "within" in block:
         c.relate("cap", "at_most", [f"{base}.total", block["within"]], path + ("within",))
+
+
+def _from_april(period: dict) -> bool:
+    """Whether a period runs from 1 April (or gives no start): then its length in years is
+    so many financial years."""
+    try:
+        start = KINDS["date"].read(period["start"]) if "start" in period else None
+    except BadValue:
+        return False  # reported where it is typed
+    return start is None or (start.month, start.day) == (4, 1)
 
 
 def _pot(c: Collector, base: str, path: tuple, pot: dict) -> None:

@@ -22,6 +22,7 @@ from decision_papers import formatting
 from decision_papers.errors import ProblemsFound
 from decision_papers.forms import packs
 from decision_papers.forms.packs import DESCRIPTOR, shown
+from decision_papers.kinds import BadValue, read_date
 from decision_papers.problems import Place, Problem, shorten
 from decision_papers.source.load import Source, load
 from decision_papers.source.validate import form_of, validate
@@ -260,8 +261,8 @@ def decision_date(data: dict, form: Form) -> dt.date | None:
     the source gives (``Form.decision_date_field``); None if it gives none."""
     value = value_at(data, form.decision_date_field(data))
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:  # the schema says what a date is; a descriptor may name a non-date
+        return read_date(value) if isinstance(value, str) else None
+    except BadValue:  # the schema says what a date is; a descriptor may name a non-date
         return None
 
 
