@@ -323,13 +323,12 @@ def measure(path: Path) -> PaperResult:
         source = load(copy)
         alone = standalone(source.data)
         for fid, kind, parts in printed_stated(paper):
-            _mutate(result, source, copy, out, (fid, kind, parts))
-            for mutation in result.mutations:
-                mutation.standalone = mutation.figure in alone
+            _mutate(result, source, copy, out, (fid, kind, parts), fid in alone)
     return result
 
 
-def _mutate(result: PaperResult, source, copy: Path, out: Path, figure: tuple) -> None:
+def _mutate(result: PaperResult, source, copy: Path, out: Path, figure: tuple,
+            alone: bool) -> None:
     """Each slip of one figure, built; a figure no slip fits is listed as not mutated."""
     fid, kind, parts = figure
     value = _at(source.data, parts)
@@ -345,7 +344,7 @@ def _mutate(result: PaperResult, source, copy: Path, out: Path, figure: tuple) -
         text = source.text[:span[0]] + _json(new) + source.text[span[1]:]
         copy.write_bytes(text.encode("utf-8"))  # its line endings as they were
         status, printed = findings(copy, out)
-        mutation = Mutation(fid, at, source.text[span[0]:span[1]], _json(new))
+        mutation = Mutation(fid, at, source.text[span[0]:span[1]], _json(new), standalone=alone)
         if status:  # exit 1: a finding, whose rule the build names
             mutation.caught_by = sorted(set(FINDING.findall(printed))) or ["unnamed"]
         result.mutations.append(mutation)

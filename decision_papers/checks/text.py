@@ -94,6 +94,7 @@ def _likeness(printed: str, typed: str, kind: str, value, default: bool) -> tupl
 
 @rule("loose_figure", "Prose must print figures by reference, never typed.")
 def loose_figures(ctx) -> None:
+    years = None  # the years the paper's dates fall in, once a bare year is typed
     for parts, kind, text in leaves(ctx.source.data):
         wording = parts[:1] == ("claims",) and "wording" in parts  # printed like prose
         if kind not in PROSE_KINDS and not wording:
@@ -103,7 +104,9 @@ def loose_figures(ctx) -> None:
         for start, end, figure_kind, value in typed_figures(text):
             named = counts_of(ctx.ledger, value) if figure_kind == "count" else None
             year = figure_kind == "date" and isinstance(value, tuple) and len(value) == 1
-            if named == [] or (year and value[0] not in _years(ctx.ledger)):
+            if year and years is None:
+                years = _years(ctx.ledger)
+            if named == [] or (year and value[0] not in years):
                 continue  # a number of things, or a year, that the paper's figures do not hold
             typed = text[start:end].strip()
             found = meant(ctx.ledger, figure_kind, value, typed, named)
