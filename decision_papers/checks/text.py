@@ -225,3 +225,26 @@ def money_style(ctx) -> None:
 
 def _warning(message, places, hint):
     return Problem(message, places, hint, "money_style", "warning")
+
+
+@rule("adjacent", "Two figures printed with nothing but a space between them read as one "
+                  "(\"March 2022 2020-21\"): words must join them.", severity="warning")
+def adjacent(ctx) -> None:
+    for parts, kind, text in leaves(ctx.source.data):
+        if kind not in PROSE_KINDS or not isinstance(text, str):
+            continue
+        found = list(REFERENCE.finditer(text))
+        for first, second in zip(found, found[1:]):
+            if text[first.end():second.start()].strip(" \t") or \
+                    "claim" in (_kind(ctx, first), _kind(ctx, second)):
+                continue  # words between them, or a claim's own words ("exceeds £100,000")
+            ctx.problems.append(Problem(
+                f"{first.group(0)} and {second.group(0)} are printed side by side, so they read "
+                "as one figure; a reader cannot tell where one ends.",
+                (ctx.source.place(parts),), "join them with words (\"from … to …\", \"in …, "
+                "and in …\"), or print only the one that is meant.", "adjacent", "warning"))
+
+
+def _kind(ctx, match) -> str | None:
+    figure = ctx.ledger.figures.get(match.group(1))
+    return figure.kind if figure else None
