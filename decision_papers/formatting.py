@@ -93,19 +93,18 @@ def financial_year_start(value: dt.date) -> int:
     return value.year if value.month >= 4 else value.year - 1
 
 
-def financial_year(first: int, sep: str = "/", style: str | None = None) -> str:
+def financial_year(first: int, style: str = "2024/25") -> str:
     """``2024/25`` for the financial year starting 1 April 2024, or in ``style``: how real
     papers write the year 2024/25 (``2024-25``, ``24/25``, ``2024/2025``, ``2024–2025``)."""
-    style = style or f"2024{sep}25"
     second = first + 1
     text = style.replace("2025", "{b4}").replace("2024", "{a4}").replace("24", "{a2}") \
         .replace("25", "{b2}")
     return text.format(a4=first, b4=second, a2=f"{first % 100:02d}", b2=f"{second % 100:02d}")
 
 
-def financial_year_of(value: dt.date, sep: str = "/") -> str:
+def financial_year_of(value: dt.date, style: str = "2024/25") -> str:
     """The UK public-sector financial year (April to March) holding a date."""
-    return financial_year(financial_year_start(value), sep)
+    return financial_year(financial_year_start(value), style)
 
 
 def words(n: int) -> str:

@@ -720,10 +720,10 @@ _FY_LOOSE = re.compile(r"""
 register(Kind(
     name="financial_year", what="a financial year", read=_read_financial_year,
     formats={"": lambda y: formatting.financial_year(y.first),
-             "dash": lambda y: formatting.financial_year(y.first, "-"),
-             "short": lambda y: formatting.financial_year(y.first, style="24/25"),
-             "full": lambda y: formatting.financial_year(y.first, style="2024/2025"),
-             "span": lambda y: formatting.financial_year(y.first, style="2024–2025"),
+             "dash": lambda y: formatting.financial_year(y.first, "2024-25"),
+             "short": lambda y: formatting.financial_year(y.first, "24/25"),
+             "full": lambda y: formatting.financial_year(y.first, "2024/2025"),
+             "span": lambda y: formatting.financial_year(y.first, "2024–2025"),
              "first_year": lambda y: str(y.first)},
     example='{"financial_year": "2024/25"}',
     loose=(Loose(_FY_LOOSE, _typed_fy, _DIGIT),),
@@ -778,8 +778,8 @@ register(Kind(
         "first": lambda r: formatting.financial_year(r.first.first),
         "last": lambda r: formatting.financial_year(r.last.first),
         "calendar": lambda r: f"{r.first.first}–{r.last.first + 1}",
-        "short": lambda r: formatting.financial_year(r.first.first, style="24/25") + "–"
-                           + formatting.financial_year(r.last.first, style="24/25"),
+        "short": lambda r: formatting.financial_year(r.first.first, "24/25") + "–"
+                           + formatting.financial_year(r.last.first, "24/25"),
     },
     example='{"year_range": {"from": "2024/25", "to": "2025/26"}}',
     loose=tuple(Loose(p, _typed_year_range, _DIGIT) for p in _YEAR_RANGE_LOOSE),

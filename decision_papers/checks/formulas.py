@@ -102,24 +102,24 @@ def products(ctx) -> None:
                     "share.")
 def percentages(ctx) -> None:
     compare(ctx, "percentage")
-    for key, relation, (share, rate, base) in ctx.each("percentage"):
-        if relation.test == "share_of":
-            _share_of(ctx, key, relation, share, rate, base)
-            continue
-        formula = Formula("percent_of", (rate.id, base.id), "percentage",
-                          (("round", relation.test),))
-        expected = OPS["percent_of"].compute([rate.value, base.value], formula)
-        if expected == share.value:
-            ctx.passed("percentage", key, *relation.ids)
-            continue
-        words = OPS["percent_of"].describe([rate.text(), base.text()], formula)
-        derived = f" ({names(ctx.ledger, base.id)})" if base.formula and not base.stated else ""
-        ctx.find("percentage", f"{share.id} is {share.text()}, but {rate.id} of {base.id}"
-                 f"{derived} = "
-                 f"{words} = {formatting.money(expected)}; difference "
-                 f"{difference('money', share.value, expected)}.", relation.ids,
-                 "correct the uplift, its percentage or the new value.",
-                 first=relation.declared_at, key=key)
+    for key, relation, figures in ctx.each("percentage"):
+        PERCENTAGE_TESTS.get(relation.test, _uplift)(ctx, key, relation, *figures)
+
+
+def _uplift(ctx, key, relation, share, rate, base) -> None:
+    """An uplift: the percentage of the previous value, rounded as the test names."""
+    formula = Formula("percent_of", (rate.id, base.id), "percentage", (("round", relation.test),))
+    expected = OPS["percent_of"].compute([rate.value, base.value], formula)
+    if expected == share.value:
+        ctx.passed("percentage", key, *relation.ids)
+        return
+    words = OPS["percent_of"].describe([rate.text(), base.text()], formula)
+    derived = f" ({names(ctx.ledger, base.id)})" if base.formula and not base.stated else ""
+    ctx.find("percentage", f"{share.id} is {share.text()}, but {rate.id} of {base.id}"
+             f"{derived} = {words} = {formatting.money(expected)}; difference "
+             f"{difference('money', share.value, expected)}.", relation.ids,
+             "correct the uplift, its percentage or the new value.",
+             first=relation.declared_at, key=key)
 
 
 @rule("vat", "VAT must be the rules file's rate of the net amount, and net + VAT = gross.")
@@ -211,18 +211,20 @@ def _months(ctx, figure) -> str:
                 "it is named for.")
 def periods(ctx) -> None:
     compare(ctx, "period", _months, "correct the dates or the length.")
-    for key, relation, (fy, start, end) in ctx.each("period"):
-        if relation.test == "spans":
-            _spans(ctx, key, relation, fy, start, end)
-            continue
-        if fy.value.start <= start.value and end.value <= fy.value.end:
-            ctx.passed("period", key, *relation.ids)
-        else:
-            ctx.find("period", f"{fy.id} is {fy.text()} ({formatting.date(fy.value.start)} to "
-                     f"{formatting.date(fy.value.end)}), but the dates run from {start.text()} to "
-                     f"{end.text()}.", relation.ids,
-                     "name the financial year the dates fall in, or split the period.",
-                     first=relation.declared_at, key=key)
+    for key, relation, figures in ctx.each("period"):
+        PERIOD_TESTS[relation.test](ctx, key, relation, *figures)
+
+
+def _holds(ctx, key, relation, fy, start, end) -> None:
+    """A financial year holds the dates it is named for."""
+    if fy.value.start <= start.value and end.value <= fy.value.end:
+        ctx.passed("period", key, *relation.ids)
+        return
+    ctx.find("period", f"{fy.id} is {fy.text()} ({formatting.date(fy.value.start)} to "
+             f"{formatting.date(fy.value.end)}), but the dates run from {start.text()} to "
+             f"{end.text()}.", relation.ids,
+             "name the financial year the dates fall in, or split the period.",
+             first=relation.declared_at, key=key)
 
 
 def _spans(ctx, key, relation, years, start, end) -> None:
@@ -259,3 +261,10 @@ def _share_of(ctx, key, relation, share, rate, whole) -> None:
     ctx.find("percentage", f"{share.id} is said to be {rate.text()} of {whole.id}, but "
              f"{share.text()} of {whole.text()} is {formatting.percent(actual)}.", relation.ids,
              "correct the percentage or the amount.", first=relation.declared_at, key=key)
+
+
+PERCENTAGE_TESTS = {"share_of": _share_of}
+"""Percentage tests with a check of their own; the others, named for their rounding, are
+uplifts (``_uplift``)."""
+PERIOD_TESTS = {"holds": _holds, "spans": _spans}
+"""Each period test, and its check."""

@@ -32,29 +32,24 @@ def _same_kinds(ctx, rule_id, key, relation, figures) -> bool:
              "within their pot.")
 def caps(ctx) -> None:
     for key, relation, figures in ctx.each("cap"):
-        if relation.test in FILLS:
-            _fills(ctx, key, relation, *figures)
-            continue
-        a, b = figures
-        if not _same_kinds(ctx, "cap", key, relation, (a, b)):
-            continue
-        x, y = KINDS[a.kind].measure(a.value), KINDS[b.kind].measure(b.value)
-        holds = {"at_most": x <= y, "at_least": x >= y, "below": x < y}[relation.test]
-        if holds:
-            ctx.passed("cap", key, a.id, b.id)
-            continue
-        must, is_, gap = CAP_WORDS[relation.test]
-        why = f": {relation.why}" if relation.why else ""
-        tail = kinds.difference(a.kind, a.value, b.value)
-        ctx.find("cap", f"{a.id} is {a.text()}, {is_} {b.id} ({b.text()}){why}"
-                 + (f"; {gap} {tail}." if tail else "."), (a.id, b.id),
-                 f"{a.id} must be {must} {b.id}: correct one of them.",
-                 first=relation.declared_at, key=key)
+        CAP_TESTS.get(relation.test, _within)(ctx, key, relation, *figures)
 
 
-FILLS = ("fills", "fills_up_to")
-"""A pot's cap each × places against the pot: what every place gets (an error) or at most
-gets (a warning)."""
+def _within(ctx, key, relation, a, b) -> None:
+    """One figure at most, at least or below another."""
+    if not _same_kinds(ctx, "cap", key, relation, (a, b)):
+        return
+    x, y = KINDS[a.kind].measure(a.value), KINDS[b.kind].measure(b.value)
+    if {"at_most": x <= y, "at_least": x >= y, "below": x < y}[relation.test]:
+        ctx.passed("cap", key, a.id, b.id)
+        return
+    must, is_, gap = CAP_WORDS[relation.test]
+    why = f": {relation.why}" if relation.why else ""
+    tail = kinds.difference(a.kind, a.value, b.value)
+    ctx.find("cap", f"{a.id} is {a.text()}, {is_} {b.id} ({b.text()}){why}"
+             + (f"; {gap} {tail}." if tail else "."), (a.id, b.id),
+             f"{a.id} must be {must} {b.id}: correct one of them.",
+             first=relation.declared_at, key=key)
 
 
 def _fills(ctx, key, relation, cap, places, pot) -> None:
@@ -93,34 +88,40 @@ def _fills(ctx, key, relation, cap, places, pot) -> None:
 def schedules(ctx) -> None:
     compare(ctx, "schedule")
     for key, relation, figures in ctx.each("schedule"):
-        if relation.test == "covers":
-            _covers(ctx, key, relation, *figures)
-            continue
-        fy = figures[0]
-        if relation.test == "distinct":
-            if fy.value != figures[1].value:
-                ctx.passed("schedule", key, *relation.ids)
-            else:
-                ctx.find("schedule", f"{fy.id} is {fy.text()}, the same year as "
-                         f"{figures[1].id}; a schedule gives each year once.", relation.ids,
-                         "put the year's whole amount in one entry.",
-                         first=relation.declared_at, key=key)
-            continue
-        if relation.test == "in_period":
-            start, end = figures[1].value, figures[2].value
-            inside = fy.value.start <= end and start <= fy.value.end
-            span = (f"{relation.ids[1].rsplit('.', 1)[0]} "
-                    f"({formatting.date(start)} to {formatting.date(end)})")
-        else:
-            years = figures[1].value
-            inside = years.first <= fy.value <= years.last
-            span = f"{relation.ids[1]} ({figures[1].text()})"
-        if inside:
-            ctx.passed("schedule", key, *relation.ids)
-        else:
-            ctx.find("schedule", f"{fy.id} is {fy.text()}, which falls outside {span}.",
-                     relation.ids, "move the amount to a year inside the period, or correct "
-                     "the period.", first=relation.declared_at, key=key)
+        SCHEDULE_TESTS[relation.test](ctx, key, relation, *figures)
+
+
+def _distinct(ctx, key, relation, fy, other) -> None:
+    """A schedule gives each financial year once."""
+    if fy.value != other.value:
+        ctx.passed("schedule", key, *relation.ids)
+        return
+    ctx.find("schedule", f"{fy.id} is {fy.text()}, the same year as {other.id}; a schedule "
+             "gives each year once.", relation.ids, "put the year's whole amount in one entry.",
+             first=relation.declared_at, key=key)
+
+
+def _in_period(ctx, key, relation, fy, start, end) -> None:
+    """A schedule's year overlaps the dates of its period."""
+    inside = fy.value.start <= end.value and start.value <= fy.value.end
+    span = (f"{relation.ids[1].rsplit('.', 1)[0]} "
+            f"({formatting.date(start.value)} to {formatting.date(end.value)})")
+    _inside(ctx, key, relation, fy, inside, span)
+
+
+def _in_years(ctx, key, relation, fy, years) -> None:
+    """A schedule's year is one of its range of years."""
+    inside = years.value.first <= fy.value <= years.value.last
+    _inside(ctx, key, relation, fy, inside, f"{years.id} ({years.text()})")
+
+
+def _inside(ctx, key, relation, fy, inside: bool, span: str) -> None:
+    if inside:
+        ctx.passed("schedule", key, *relation.ids)
+        return
+    ctx.find("schedule", f"{fy.id} is {fy.text()}, which falls outside {span}.", relation.ids,
+             "move the amount to a year inside the period, or correct the period.",
+             first=relation.declared_at, key=key)
 
 
 def _covers(ctx, key, relation, years, rows) -> None:
@@ -139,6 +140,15 @@ def _covers(ctx, key, relation, years, rows) -> None:
              f"{KINDS['financial_year'].text(scheduled.last)}.", relation.ids,
              "give every year of the range its row (0 for a year with nothing in it), or "
              "correct the range.", first=relation.declared_at, key=key)
+
+
+CAP_TESTS = {"fills": _fills, "fills_up_to": _fills}
+"""Cap tests with a check of their own; the others (at most, at least, below) are
+``_within``.  A pot's cap × places against the pot is what every place gets (``fills``, an
+error) or at most gets (``fills_up_to``, a warning)."""
+SCHEDULE_TESTS = {"distinct": _distinct, "in_period": _in_period, "in_years": _in_years,
+                  "covers": _covers}
+"""Each schedule test, and its check."""
 
 
 @rule("date_order", "Dates must come in a possible order, and a period a decision authorises "

@@ -126,11 +126,11 @@ class Form:
             return figure.text(style)  # the figure's own format is the paper's choice too
         value = figure.value
         if figure.kind == "financial_year" and style == "":
-            return formatting.financial_year(value.first, style=house)
+            return formatting.financial_year(value.first, house)
         if figure.kind == "date" and style == "fy":
-            return formatting.financial_year(formatting.financial_year_start(value), style=house)
+            return formatting.financial_year_of(value, house)
         if figure.kind == "year_range" and style in ("", "first", "last"):
-            ends = [formatting.financial_year(y.first, style=house)
+            ends = [formatting.financial_year(y.first, house)
                     for y in (value.first, value.last)]
             return {"first": ends[0], "last": ends[1]}.get(
                 style, ends[0] if value.years == 1 else f"{ends[0]} to {ends[1]}")
